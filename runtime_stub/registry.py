@@ -1,0 +1,108 @@
+"""The registry of agent types that generated `golem_agents.py` modules fill (SPEC §7)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .snapshotting import SnapshottingPolicy
+
+__all__ = [
+    "AgentType",
+    "EndpointInfo",
+    "MethodInfo",
+    "ParamInfo",
+    "Snapshot",
+    "SnapshotError",
+    "SnapshotFormat",
+    "agent_types",
+    "lookup",
+    "register",
+]
+
+SnapshotFormat = Literal["json", "binary"]
+
+
+class SnapshotError(Exception):
+    """A snapshot cannot be taken or loaded; the message names the field path where it can."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A saved agent state as the platform stores it."""
+
+    payload: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    """A constructor or method parameter: its name and its type as written."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class MethodInfo:
+    """An agent method callable through the executor."""
+
+    name: str
+    params: tuple[ParamInfo, ...]
+    returns: str
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointInfo:
+    """An HTTP endpoint: verb, full path (mount + endpoint path) and the method it calls."""
+
+    verb: str
+    path: str
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentType:
+    """Everything the executor needs to drive one agent type."""
+
+    type_name: str
+    agent_class: type[Any]
+    constructor: tuple[ParamInfo, ...]
+    methods: tuple[MethodInfo, ...]
+    mode: Literal["durable", "ephemeral"]
+    mount: str | None
+    endpoints: tuple[EndpointInfo, ...]
+    snapshotting: SnapshottingPolicy
+    snapshot_format: SnapshotFormat | None
+    save_snapshot: Callable[[Any], Snapshot]
+    load_snapshot: Callable[[Any, bytes], None]
+
+
+_lock = threading.Lock()
+_types: dict[str, AgentType] = {}
+
+
+def register(*agent_types: AgentType) -> None:
+    """Register agent types; registering the same type again replaces it (module reloads)."""
+    with _lock:
+        for agent_type in agent_types:
+            _types[agent_type.type_name] = agent_type
+
+
+def lookup(type_name: str) -> AgentType:
+    """The registered agent type of that name; `KeyError` names the registered ones."""
+    with _lock:
+        found = _types.get(type_name)
+        if found is None:
+            known = ", ".join(sorted(_types)) or "none"
+            raise KeyError(f"no agent type {type_name!r} is registered (registered: {known})")
+        return found
+
+
+def agent_types() -> tuple[AgentType, ...]:
+    """All registered agent types, by type name."""
+    with _lock:
+        return tuple(_types[name] for name in sorted(_types))
