@@ -1,0 +1,216 @@
+"""The `golem-codegen` command: parse options, call the api, print, pick the exit status.
+
+Exit status: 0 nothing fails; 1 diagnostics that fail, or `generate --check` found a difference;
+2 bad usage, bad configuration, or an internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import api
+from .diagnostics import Diagnostic, Severity
+from .discovery import ConfigError, display_path
+
+FORMATS = ("text", "json", "sarif", "github")
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns configuration errors and crashes into exit status 2 with one readable line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except ConfigError as error:
+            _fail(f"configuration error: {error}")
+        except FileNotFoundError as error:
+            _fail(str(error))
+        except Exception as error:  # the last line of defence: no traceback unless debugging
+            detail = traceback.format_exc() if _debug() else f"{type(error).__name__}: {error}"
+            _fail(f"internal error: {detail}\nPlease report it with the file that caused it.")
+
+
+def _debug() -> bool:
+    import os
+
+    return bool(os.environ.get("GOLEM_CODEGEN_DEBUG"))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"golem-codegen: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _codes(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for item in value for code in item.split(",") if code.strip())
+
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="golem-codegen")
+def main() -> None:
+    """Check and generate the wiring of Golem durable agents written in Python."""
+
+
+@main.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text")
+@click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
+@click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool,
+) -> None:
+    """Scan PATHS, run every check, print diagnostics; writes nothing."""
+    result = api.check(paths or (Path("."),), select=select, ignore=ignore)
+    _print_diagnostics(result.diagnostics, output_format)
+    if output_format == "text":
+        _summary(result.diagnostics, result.files)
+    sys.exit(EXIT_FAILED if result.failed(strict=strict) else EXIT_OK)
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
+    from . import diagnostics as formats
+
+    formatter: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
+        "text": formats.format_text,
+        "json": formats.format_json,
+        "sarif": formats.format_sarif,
+        "github": formats.format_github,
+    }
+    text = formatter[output_format](diagnostics)
+    if text:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    noun = "file" if files == 1 else "files"
+    if diagnostics:
+        message = f"Found {errors} error(s) and {warnings} warning(s) in {files} {noun}."
+    else:
+        message = f"All checks passed ({files} {noun})."
+    click.echo(message, err=True)
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; fail if anything would change."
+)
+@click.option("--diff", is_flag=True, help="Print the unified diff of every change.")
+@click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
+def generate(paths: tuple[Path, ...], check_only: bool, diff: bool, force: bool) -> None:
+    """Write or refresh every golem_agents.py under PATHS."""
+    from .generate import unified_diff
+
+    result = api.generate(paths or (Path("."),), check_only=check_only or diff, force=force)
+    if result.refused:
+        _print_diagnostics(result.diagnostics, "text")
+        errors = sum(d.severity is Severity.ERROR for d in result.diagnostics)
+        click.echo(f"golem-codegen: not generating: {errors} error(s); fix them first.", err=True)
+        sys.exit(EXIT_FAILED)
+    blocked = [c for c in result.changes if c.action in ("foreign", "edited")]
+    for change in blocked if not force else [c for c in blocked if c.action == "foreign"]:
+        click.echo(_blocked_message(change), err=True)
+    if diff:
+        for change in result.pending:
+            click.echo(unified_diff(change), nl=False)
+    if check_only or diff:
+        pending = [c for c in result.pending if c.action not in ("foreign",)]
+        for change in pending:
+            click.echo(f"would {_verb(change.action)} {display_path(change.path)}", err=True)
+        sys.exit(EXIT_FAILED if pending else EXIT_OK)
+    for change in result.written:
+        click.echo(f"{_verb(change.action)} {display_path(change.path)}", err=True)
+    sys.exit(EXIT_FAILED if blocked and not force else EXIT_OK)
+
+
+def _verb(action: str) -> str:
+    return {"create": "create", "update": "update", "delete": "delete", "edited": "overwrite"}.get(
+        action, action
+    )
+
+
+def _blocked_message(change: Any) -> str:
+    path = display_path(change.path)
+    if change.action == "foreign":
+        return (
+            f"{path}: GLM042 not generated by golem-codegen; left untouched (rename or remove it)"
+        )
+    return f"{path}: GLM041 edited by hand; left untouched (run with --force to overwrite)"
+
+
+@main.command()
+@paths_argument
+def scan(paths: tuple[Path, ...]) -> None:
+    """Print the scanned model (agents, constructors, methods, endpoints, snapshots) as JSON."""
+    from .report import project_json
+
+    result = api.scan(paths or (Path("."),))
+    data = project_json(result.project)
+    data["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "path": diagnostic.path,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "end_line": diagnostic.end_line,
+        "end_column": diagnostic.end_column,
+    }
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of a diagnostic code, with a bad and a good example."""
+    from .rules import explain as explain_code
+
+    try:
+        click.echo(explain_code(code.strip().upper()))
+    except KeyError as error:
+        raise click.UsageError(str(error.args[0] if error.args else error)) from None
+
+
+@main.command()
+@click.argument("agent_id")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".golem/oplog.db"),
+    show_default=True,
+    help="SQLite oplog store of a local executor.",
+)
+def oplog(agent_id: str, store: Path) -> None:
+    """Print an agent's oplog from a local executor store, like `golem agent oplog`."""
+    from runtime_stub.oplog_cli import print_oplog
+
+    if not store.is_file():
+        raise click.UsageError(f"no oplog store at {display_path(store)}")
+    text = print_oplog(store, agent_id)
+    if text is None:
+        raise click.UsageError(f"no agent {agent_id!r} in {display_path(store)}")
+    click.echo(text, nl=not text.endswith("\n"))

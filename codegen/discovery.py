@@ -1,0 +1,180 @@
+"""Which files a run looks at, what modules they are, and the `[tool.golem-codegen]` configuration."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "GENERATED_NAME",
+    "Config",
+    "ConfigError",
+    "SourceFile",
+    "Tree",
+    "discover",
+    "display_path",
+    "load_config",
+    "module_name",
+]
+
+GENERATED_NAME = "golem_agents.py"
+SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules", "site-packages"})
+"""Besides these, hidden directories (`.git`, `.tox`, `.golem`, ...) and virtualenvs (a `pyvenv.cfg`)."""
+CONFIG_KEYS = frozenset({"exclude", "select", "ignore"})
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """`[tool.golem-codegen]` of the nearest pyproject.toml (all empty when there is none)."""
+
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    root: Path | None = None
+    """Directory of the pyproject.toml the configuration came from; exclude globs are relative to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Python file of the tree and the module name its package layout gives it."""
+
+    path: Path
+    display: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """The files a run covers: agent candidates, generated modules, and the roots imports resolve from."""
+
+    sources: tuple[SourceFile, ...]
+    generated: tuple[Path, ...]
+    roots: tuple[Path, ...]
+    """Directories that hold top-level modules/packages (sys.path entries, in effect)."""
+
+
+def load_config(start: Path) -> Config:
+    """Read `[tool.golem-codegen]` from the nearest pyproject.toml at or above `start`."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            return _read_config(pyproject)
+    return Config()
+
+
+def _read_config(pyproject: Path) -> Config:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(
+            f"{display_path(pyproject)}: cannot read configuration: {error}"
+        ) from None
+    section = data.get("tool", {}).get("golem-codegen", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{display_path(pyproject)}: [tool.golem-codegen] must be a table")
+    unknown = sorted(set(section) - CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{display_path(pyproject)}: unknown key(s) in [tool.golem-codegen]: "
+            f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS))})"
+        )
+    values = {key: _string_list(pyproject, key, section.get(key, [])) for key in CONFIG_KEYS}
+    return Config(values["exclude"], values["select"], values["ignore"], pyproject.parent)
+
+
+def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            f"{display_path(pyproject)}: [tool.golem-codegen] {key} must be a list of strings"
+        )
+    return tuple(value)
+
+
+def discover(paths: Sequence[Path], config: Config) -> Tree:
+    """Walk `paths` (files are taken as given, directories walked in sorted order)."""
+    sources: dict[Path, SourceFile] = {}
+    generated: dict[Path, None] = {}
+    for given in paths:
+        for file in _walk(given, config):
+            key = file.resolve()
+            if file.name == GENERATED_NAME:
+                generated.setdefault(file, None)
+            elif key not in sources:
+                sources[key] = SourceFile(file, display_path(file), module_name(file))
+    roots = {_root_of(source.path.resolve()): None for source in sources.values()}
+    roots.update({_root_of(path.resolve()): None for path in generated})
+    return Tree(tuple(sources.values()), tuple(generated), tuple(roots))
+
+
+def _walk(given: Path, config: Config) -> Iterator[Path]:
+    if given.is_file():
+        if given.suffix in {".py", ".pyi"} or given.name == GENERATED_NAME:
+            yield given
+        return
+    for directory, dirnames, filenames in os.walk(given):
+        base = Path(directory)
+        dirnames[:] = sorted(name for name in dirnames if not _skip_dir(base / name, config))
+        for name in sorted(filenames):
+            file = base / name
+            if name.endswith(".py") and not _excluded(file, config):
+                yield file
+
+
+def _skip_dir(directory: Path, config: Config) -> bool:
+    name = directory.name
+    if name.startswith(".") or name in SKIPPED_DIRS or name.endswith(".egg-info"):
+        return True
+    return (directory / "pyvenv.cfg").exists() or _excluded(directory, config)
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    resolved = path.resolve()
+    try:
+        relative = resolved.relative_to(config.root).as_posix() if config.root else path.as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(
+        fnmatch.fnmatch(relative, pattern)
+        or fnmatch.fnmatch(path.name, pattern)
+        or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
+        for pattern in config.exclude
+    )
+
+
+def module_name(path: Path) -> str:
+    """Dotted module name from the package layout (`pkg/sub/mod.py` -> `pkg.sub.mod`)."""
+    resolved = path.resolve()
+    parts = [] if resolved.name == "__init__.py" else [resolved.stem]
+    directory = resolved.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.append(directory.name)
+        directory = directory.parent
+    return ".".join(reversed(parts)) or resolved.parent.name
+
+
+def _root_of(path: Path) -> Path:
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working directory when below it, with `/`."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
