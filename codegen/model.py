@@ -303,6 +303,8 @@ class Method:
     is_async: bool
     endpoints: tuple[EndpointDef, ...]
     anchor: Anchor
+    path: str = ""
+    """Path of the file declaring the method (inherited methods may live elsewhere)."""
 
 
 SnapshotKind = Literal["json", "binary", "none"]
