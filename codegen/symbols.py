@@ -196,7 +196,11 @@ class SymbolTable:
                 continue
             active.add(name)
             bases = self.bases(top)
-            todo = [b for b in bases if b.cls.qualname not in self._mros and b.cls.qualname not in active]
+            todo = [
+                b
+                for b in bases
+                if b.cls.qualname not in self._mros and b.cls.qualname not in active
+            ]
             if todo:
                 stack.extend(todo)
                 continue
@@ -265,6 +269,8 @@ def _c3(
     sym: ClassSym, base_mros: list[tuple[ClassSym, ...]], bases: list[ClassSym]
 ) -> tuple[ClassSym, ...]:
     """C3 linearization; an inconsistent hierarchy falls back to depth-first order."""
+    if len(bases) <= 1:
+        return (sym, *(base_mros[0] if base_mros else ()))
     result = [sym]
     pending = [list(m) for m in base_mros] + [list(bases)]
     while any(pending):
@@ -299,12 +305,16 @@ def enum_info(sym: ClassSym, flavor: EnumFlavor) -> EnumInfo | str:
         elif isinstance(written, int) and not isinstance(written, bool):
             last_int = written
         if isinstance(value, bool) or not isinstance(value, str | int):
-            return f"enum {sym.cls.name} member {name} has the value {value!r}; use str or int values"
+            return (
+                f"enum {sym.cls.name} member {name} has the value {value!r}; use str or int values"
+            )
         members.append((name, value))
     kinds = {type(value) for _, value in members}
     if len(kinds) > 1:
         return f"enum {sym.cls.name} mixes str and int values; use one kind of value"
-    kind: Literal["str", "int"] = "str" if kinds == {str} or (not kinds and flavor == "str") else "int"
+    kind: Literal["str", "int"] = (
+        "str" if kinds == {str} or (not kinds and flavor == "str") else "int"
+    )
     return EnumInfo(sym.cls.qualname, sym.scan.module, sym.cls.name, tuple(members), kind)
 
 

@@ -15,7 +15,18 @@ from .durability import (
     retry_policy,
     uuid4,
 )
+from .errors import (
+    InterruptedCallError,
+    RecoveryError,
+    ReplayDivergenceError,
+    SimulatedCrash,
+    UpdateError,
+    crash_after,
+)
+from .executor import Executor
+from .oplog import OplogEntry, format_oplog
 from .registry import AgentType, EndpointInfo, MethodInfo, ParamInfo, Snapshot, SnapshotError
+from .replay import RecoveryStats
 from .snapshotting import (
     Disabled,
     Enabled,
@@ -25,6 +36,7 @@ from .snapshotting import (
     SnapshottingPolicy,
     parse_snapshotting,
 )
+from .store import InMemoryOplogStore, OplogStore, SqliteOplogStore
 
 __all__ = [
     "AgentType",
@@ -33,19 +45,32 @@ __all__ = [
     "Enabled",
     "EndpointInfo",
     "EveryN",
+    "Executor",
+    "InMemoryOplogStore",
+    "InterruptedCallError",
     "MethodInfo",
+    "OplogEntry",
+    "OplogStore",
     "ParamInfo",
     "Periodic",
     "PersistenceLevel",
+    "RecoveryError",
+    "RecoveryStats",
+    "ReplayDivergenceError",
     "RetryPolicy",
+    "SimulatedCrash",
     "Snapshot",
     "SnapshotError",
     "SnapshottingError",
     "SnapshottingPolicy",
+    "SqliteOplogStore",
+    "UpdateError",
     "agent",
     "atomically",
+    "crash_after",
     "durable_call",
     "endpoint",
+    "format_oplog",
     "generate_idempotency_key",
     "idempotence_mode",
     "now",

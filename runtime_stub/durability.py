@@ -7,6 +7,8 @@ Outside an executor they run the code and record nothing; inside one, the execut
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import random as _random
 import uuid as _uuid
 from collections.abc import Callable, Iterator
@@ -14,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 __all__ = [
     "Host",
@@ -35,6 +37,7 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PersistenceLevel(Enum):
@@ -54,12 +57,33 @@ class RetryPolicy:
     max_delay_seconds: float = 5.0
     multiplier: float = 2.0
 
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1 (the first attempt counts)")
+
+    def delay_seconds(self, attempt: int) -> float:
+        """The pause after failed attempt number `attempt` (1-based): exponential, capped."""
+        return min(
+            self.max_delay_seconds, self.min_delay_seconds * self.multiplier ** (attempt - 1)
+        )
+
 
 class Host(Protocol):
     """What an executor provides to the controls while an invocation runs."""
 
-    def host_call(self, name: str, call: Callable[[], Any]) -> Any:
-        """Run `call` and record its result, or answer it from the oplog during replay."""
+    def host_call(
+        self,
+        name: str,
+        call: Callable[[], Any],
+        *,
+        external: bool = False,
+        args: tuple[Any, ...] = (),
+    ) -> Any:
+        """Run `call` and record its result, or answer it from the oplog during replay.
+
+        `external` marks an effect outside the agent (`durable_call`): the retry policy and
+        idempotence mode apply to it and the oplog is committed right after it. `args` is only shown.
+        """
 
     def atomic_region(self) -> contextlib.AbstractContextManager[None]:
         """A region that is re-run as a whole if the agent crashes inside it."""
@@ -80,11 +104,13 @@ class Host(Protocol):
 current_host: ContextVar[Host | None] = ContextVar("golem_current_host", default=None)
 
 
-def _recorded(name: str, call: Callable[[], T]) -> T:
+def _recorded(
+    name: str, call: Callable[[], T], *, external: bool = False, args: tuple[Any, ...] = ()
+) -> T:
     host = current_host.get()
     if host is None:
         return call()
-    result: T = host.host_call(name, call)
+    result: T = host.host_call(name, call, external=external, args=args)
     return result
 
 
@@ -110,11 +136,16 @@ def generate_idempotency_key() -> _uuid.UUID:
 
 def durable_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run an external effect once: its result is recorded and answered from the oplog on replay."""
-    name = getattr(function, "__qualname__", repr(function))
-    return _recorded(f"durable_call:{name}", lambda: function(*args, **kwargs))
+    name = getattr(function, "__qualname__", type(function).__qualname__)
+    shown = (*args, kwargs) if kwargs else tuple(args)
+    return _recorded(
+        f"durable_call:{name}", lambda: function(*args, **kwargs), external=True, args=shown
+    )
 
 
-class _Atomically(contextlib.ContextDecorator):
+class _Atomically:
+    """The object `atomically()` returns: a context manager (sync and async) and a decorator."""
+
     def __init__(self) -> None:
         self._regions: list[contextlib.AbstractContextManager[None]] = []
 
@@ -134,6 +165,24 @@ class _Atomically(contextlib.ContextDecorator):
 
     async def __aexit__(self, *exc: Any) -> bool | None:
         return self.__exit__(*exc)
+
+    def __call__(self, function: F) -> F:
+        """Decorate a function so each call runs in its own region; coroutines for their whole run."""
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                async with _Atomically():
+                    return await function(*args, **kwargs)
+
+            return cast(F, run_async)
+
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with _Atomically():
+                return function(*args, **kwargs)
+
+        return cast(F, run)
 
 
 def atomically() -> _Atomically:

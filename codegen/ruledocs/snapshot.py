@@ -179,7 +179,7 @@ class TeamAgent:
             '1 <= N <= 65535, or "periodic(D)" with a humantime duration such as 30s, 5m or '
             "1h 30m. Any other value would fail when the agent module is imported."
         ),
-        fix='Use one of the valid forms; the message suggests the intended one where it is obvious.',
+        fix="Use one of the valid forms; the message suggests the intended one where it is obvious.",
         bad="""\
 from dataclasses import dataclass
 

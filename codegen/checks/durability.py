@@ -1,0 +1,106 @@
+"""GLM030-GLM033: misuse of the durability controls and non-deterministic calls in agent code.
+
+Callees are the qualified dotted names the scanner records (`time.time`, `self.items.append`,
+`runtime_stub.durable_call`); calls are recorded for the methods of agent classes only, so the
+checks look at the agent class's own methods.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Finding
+from ..model import Agent, AtomicRegion, CallSite, MethodDef, Project
+from .common import finding
+from .effects import EffectModel
+
+__all__ = ["check_durability", "durable_stand_in"]
+
+NOW, RANDOM, UUID = "runtime_stub.now()", "runtime_stub.random()", "runtime_stub.uuid4()"
+_STAND_INS = {
+    **dict.fromkeys(
+        (
+            "time.time",
+            "time.time_ns",
+            "time.monotonic",
+            "time.monotonic_ns",
+            "time.perf_counter",
+            "time.perf_counter_ns",
+            "time.process_time",
+            "time.process_time_ns",
+            "datetime.datetime.now",
+            "datetime.datetime.utcnow",
+            "datetime.datetime.today",
+            "datetime.date.today",
+        ),
+        NOW,
+    ),
+    "uuid.uuid1": UUID,
+    "uuid.uuid4": UUID,
+    "os.urandom": "durable_call(os.urandom, n)",
+    "os.getrandom": "durable_call(os.getrandom, n)",
+}
+_STAND_IN_PREFIXES = {"random.": RANDOM, "secrets.": "durable_call(secrets.<function>, ...)"}
+
+
+def durable_stand_in(callee: str) -> str | None:
+    """The durable replacement for a non-deterministic callee, or None if it is deterministic."""
+    if callee in _STAND_INS:
+        return _STAND_INS[callee]
+    for prefix, stand_in in _STAND_IN_PREFIXES.items():
+        if callee.startswith(prefix):
+            return stand_in
+    return None
+
+
+def check_durability(agent: Agent, project: Project) -> list[Finding]:
+    """GLM030-GLM033 over every method the agent class itself defines."""
+    effects = EffectModel(agent, project)
+    findings: list[Finding] = []
+    for method in agent.cls.methods:
+        regions = [_region(agent, method, region, effects) for region in method.atomic_regions]
+        findings += [f for f in regions if f is not None]
+        findings += [f for call in method.calls for f in _call(agent, method, call, effects)]
+    return findings
+
+
+def _region(
+    agent: Agent, method: MethodDef, region: AtomicRegion, effects: EffectModel
+) -> Finding | None:
+    """GLM030: an atomic region without any call that can have an external effect."""
+    if any(effects.external(call) for call in region.calls):
+        return None
+    message = (
+        f'atomically() region in method "{method.name}" contains no call that can have an '
+        "external effect (only in-memory updates, which replay rebuilds anyway); remove "
+        "atomically(), or move the external calls that must happen together into it"
+    )
+    return finding(agent, "GLM030", message, region.anchor)
+
+
+def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel) -> list[Finding]:
+    """GLM031 / GLM032 for control misuse, GLM033 for non-deterministic calls (durable agents)."""
+    name = effects.normalize(call.name)
+    first = call.args[0] if call.args else ""
+    where = f'in method "{method.name}"'
+    if name == "runtime_stub.persistence_level" and first.endswith(
+        "PersistenceLevel.PERSIST_NOTHING"
+    ):
+        message = (
+            f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where} turns off the oplog: "
+            "after a crash those effects are neither replayed nor known; it is a knob for library "
+            "authors — to cut replay cost, set snapshotting on the agent instead"
+        )
+        return [finding(agent, "GLM031", message, call.anchor)]
+    if name == "runtime_stub.idempotence_mode" and first == "True":
+        message = (
+            f"idempotence_mode(True) {where} changes nothing: it is already the default; remove "
+            "it (use idempotence_mode(False) only around calls that must not be retried)"
+        )
+        return [finding(agent, "GLM032", message, call.anchor)]
+    stand_in = durable_stand_in(name)
+    if stand_in is None or agent.mode == "ephemeral":
+        return []
+    message = (
+        f"{name}() {where} is not deterministic: replaying the agent after a crash would see "
+        f"another value; use the durable stand-in {stand_in}"
+    )
+    return [finding(agent, "GLM033", message, call.anchor)]

@@ -1,0 +1,70 @@
+"""GLM010-GLM011: constructor and method signatures must be annotated with supported types."""
+
+from __future__ import annotations
+
+from ..diagnostics import Finding
+from ..model import Agent, Method, Param, Project
+from .common import describe_type_problems, finding
+
+__all__ = ["check_signatures"]
+
+SUPPORTED = "see `golem-codegen explain GLM010` for the supported types"
+
+
+def check_signatures(agent: Agent, project: Project) -> list[Finding]:
+    """One finding per bad constructor parameter, method parameter and method return."""
+    findings = [
+        finding(agent, "GLM010", f"constructor {problem}", param.anchor, param.path)
+        for param in agent.constructor
+        for problem in [_param_problem(param, project, "constructor")]
+        if problem
+    ]
+    for method in agent.methods:
+        findings += _method_findings(agent, method, project)
+    return findings
+
+
+def _param_problem(param: Param, project: Project, owner: str) -> str | None:
+    """What is wrong with one parameter, phrased after `constructor` / `method m`, or None."""
+    if param.kind in ("var_positional", "var_keyword"):
+        star = "*" if param.kind == "var_positional" else "**"
+        return (
+            f'parameter "{star}{param.name}" is not supported: agent {owner} parameters need '
+            f"fixed names; use a named parameter such as {param.name}: list[str]"
+        )
+    if param.type is None:
+        return (
+            f'parameter "{param.name}" has no annotation; annotate it with a supported type '
+            f"(e.g. {param.name}: str)"
+        )
+    problems = describe_type_problems(param.type, project, param.name)
+    if not problems:
+        return None
+    return (
+        f'parameter "{param.name}" has unsupported type {param.type.text}: {problems}; '
+        f"use a supported type ({SUPPORTED})"
+    )
+
+
+def _method_findings(agent: Agent, method: Method, project: Project) -> list[Finding]:
+    path = method.path or agent.scan.path
+    owner = f'method "{method.name}"'
+    findings = [
+        finding(agent, "GLM011", f"{owner} {problem}", param.anchor, path)
+        for param in method.params
+        for problem in [_param_problem(param, project, "method")]
+        if problem
+    ]
+    returns = method.returns
+    if returns is None:
+        problem = "has no return annotation; annotate it (`-> None` if it returns nothing)"
+    else:
+        reasons = describe_type_problems(returns, project, "return")
+        problem = (
+            f"returns unsupported type {returns.text}: {reasons}; use a supported type ({SUPPORTED})"
+            if reasons
+            else ""
+        )
+    if problem:
+        findings.append(finding(agent, "GLM011", f"{owner} {problem}", method.anchor, path))
+    return findings

@@ -1,0 +1,177 @@
+"""GLM001-GLM004: the custom snapshot pair, automatic JSON snapshots and the snapshotting value."""
+
+from __future__ import annotations
+
+from runtime_stub.snapshotting import VALID_FORMS, Disabled, SnapshottingError, parse_snapshotting
+
+from ..diagnostics import Finding
+from ..model import Agent, MethodDef, Project, StateField, TypeExpr
+from ..types import state_problems
+from .common import finding, method_def_path, option
+
+__all__ = ["check_snapshots"]
+
+SAVE_SIGNATURE = "def save_snapshot(self) -> bytes"
+LOAD_SIGNATURE = "def load_snapshot(self, data: bytes) -> None"
+BOTH_WAYS = (
+    "make it serializable (or mark the field transient() to leave it out of the snapshot), "
+    "or write save_snapshot/load_snapshot"
+)
+
+
+def check_snapshots(agent: Agent, project: Project) -> list[Finding]:
+    """Every snapshot problem of one agent."""
+    return [
+        *_pairing(agent, project),
+        *_save_signature(agent, project),
+        *_load_signature(agent, project),
+        *_snapshotting_value(agent),
+        *_state(agent, project),
+    ]
+
+
+def _pairing(agent: Agent, project: Project) -> list[Finding]:
+    """GLM001: a custom snapshot is a pair."""
+    save, load = agent.save_snapshot, agent.load_snapshot
+    present = save if load is None else load if save is None else None
+    if present is None:
+        return []
+    missing, signature = (
+        ("load_snapshot", LOAD_SIGNATURE) if load is None else ("save_snapshot", SAVE_SIGNATURE)
+    )
+    message = (
+        f"{present.name} is defined but {missing} is not; a custom snapshot needs both: "
+        f"add `{signature}`, or remove {present.name} to use automatic snapshots"
+    )
+    path = method_def_path(agent, project, present)
+    return [finding(agent, "GLM001", message, present.anchor, path)]
+
+
+def _is_bytes(expr: TypeExpr | None) -> bool:
+    return expr is not None and expr.kind == "name" and expr.name == "builtins.bytes"
+
+
+def _shape_problem(method: MethodDef) -> str | None:
+    if method.kind != "instance":
+        return f"{method.name} must be a plain instance method, not a {method.kind}method"
+    return None
+
+
+def _save_signature(agent: Agent, project: Project) -> list[Finding]:
+    """GLM002 for save_snapshot: `(self) -> bytes`, sync or async."""
+    method = agent.save_snapshot
+    if method is None:
+        return []
+    path = method_def_path(agent, project, method)
+    problems = [(method.anchor, problem) for problem in [_shape_problem(method)] if problem]
+    problems += [
+        (param.anchor, f'save_snapshot takes no parameter besides self; remove "{param.name}"')
+        for param in method.params
+    ]
+    if not _is_bytes(method.returns):
+        written = "no return annotation" if method.returns is None else f"-> {method.returns.text}"
+        problems.append((method.anchor, f"save_snapshot must return bytes, not {written}"))
+    return [
+        finding(agent, "GLM002", f"{problem}; write `{SAVE_SIGNATURE}`", anchor, path)
+        for anchor, problem in problems
+    ]
+
+
+def _load_signature(agent: Agent, project: Project) -> list[Finding]:
+    """GLM002 for load_snapshot: `(self, data: bytes) -> None`, sync or async."""
+    method = agent.load_snapshot
+    if method is None:
+        return []
+    path = method_def_path(agent, project, method)
+    problems = [(method.anchor, problem) for problem in [_shape_problem(method)] if problem]
+    params = method.params
+    if not params:
+        problems.append((method.anchor, "load_snapshot takes the snapshot as one parameter"))
+    for index, param in enumerate(params):
+        if index > 0 or param.kind not in ("positional", "positional_only"):
+            star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "")
+            problem = (
+                f'load_snapshot takes exactly one parameter; "{star}{param.name}" does not fit'
+            )
+            problems.append((param.anchor, problem))
+        elif not _is_bytes(param.annotation):
+            written = "unannotated" if param.annotation is None else param.annotation.text
+            problems.append(
+                (param.anchor, f'parameter "{param.name}" must be bytes, not {written}')
+            )
+    returns = method.returns
+    if returns is None or returns.kind != "none":
+        written = "no return annotation" if returns is None else f"-> {returns.text}"
+        problems.append((method.anchor, f"load_snapshot must return None, not {written}"))
+    return [
+        finding(
+            agent,
+            "GLM002",
+            f"{problem}; write `{LOAD_SIGNATURE}` (raise to reject data)",
+            anchor,
+            path,
+        )
+        for anchor, problem in problems
+    ]
+
+
+def _snapshotting_value(agent: Agent) -> list[Finding]:
+    """GLM004: the value must parse with the runtime's own grammar."""
+    given = option(agent.decl.options, "snapshotting")
+    if given is None or not given.literal:
+        return []
+    if not isinstance(given.value, str):
+        message = f"snapshotting must be a string, not {given.text}; valid: {VALID_FORMS}"
+        return [finding(agent, "GLM004", message, given.anchor)]
+    try:
+        parse_snapshotting(given.value)
+    except SnapshottingError as error:
+        hint = f'; did you mean "{error.suggestion}"?' if error.suggestion else ""
+        message = (
+            f'invalid snapshotting value "{given.value}": {error.reason}{hint} '
+            f"(valid: {VALID_FORMS})"
+        )
+        return [finding(agent, "GLM004", message, given.anchor)]
+    return []
+
+
+def _snapshots_automatically(agent: Agent) -> bool:
+    """Whether the agent asks for automatic snapshots (durable, valid non-disabled value, no pair)."""
+    if agent.mode == "ephemeral" or agent.save_snapshot or agent.load_snapshot:
+        return False
+    given = option(agent.decl.options, "snapshotting")
+    if given is None or not given.literal or not isinstance(given.value, str):
+        return False
+    try:
+        return not isinstance(parse_snapshotting(given.value), Disabled)
+    except SnapshottingError:
+        return False
+
+
+def _state(agent: Agent, project: Project) -> list[Finding]:
+    """GLM003: automatic snapshots need a dataclass whose fields all serialize; one per field."""
+    if not _snapshots_automatically(agent):
+        return []
+    value = agent.snapshotting
+    if agent.state is None:
+        message = (
+            f'snapshotting="{value}" but the state cannot be saved automatically: '
+            f"{agent.cls.name} is not a dataclass; decorate it with @dataclass (its fields become "
+            "the state), or write save_snapshot/load_snapshot"
+        )
+        return [finding(agent, "GLM003", message, agent.cls.anchor)]
+    by_field: dict[StateField, list[tuple[str, str]]] = {}
+    for path, reason, field in state_problems(agent, project):
+        by_field.setdefault(field, []).append((path, reason))
+    return [
+        finding(agent, "GLM003", _field_message(value, field, problems), field.anchor, field.path)
+        for field, problems in by_field.items()
+    ]
+
+
+def _field_message(value: str, field: StateField, problems: list[tuple[str, str]]) -> str:
+    details = "; ".join(f'"state.{path}": {reason}' for path, reason in problems)
+    return (
+        f'field "state.{field.name}" cannot be saved in a snapshot (snapshotting="{value}"): '
+        f"{details} — {BOTH_WAYS}"
+    )

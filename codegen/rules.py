@@ -1,0 +1,88 @@
+"""The diagnostic code table (SPEC §5): one record per code that `explain`, SARIF and tests all read."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import textwrap
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from .diagnostics import Severity
+from .ruledocs import Rule, agent, durability, files, http, snapshot
+
+__all__ = ["RULES", "Rule", "expected_markers", "explain", "severity_of", "strip_markers"]
+
+RULES: Mapping[str, Rule] = MappingProxyType(
+    {
+        rule.code: rule
+        for family in (snapshot, agent, http, durability, files)
+        for rule in family.RULES
+    }
+)
+"""Every code of SPEC §5, in code order."""
+
+_WIDTH = 88
+_MARKER = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*(GLM\d{3}(?:[ \t]*,[ \t]*GLM\d{3})*)[ \t]*$")
+
+
+def severity_of(code: str) -> Severity:
+    """The severity a code always has; unknown codes count as errors so they are never hidden."""
+    rule = RULES.get(code)
+    return Severity.ERROR if rule is None else rule.severity
+
+
+def strip_markers(source: str) -> str:
+    """An example source as users should see it: without the `# expect: GLMxxx` test markers."""
+    return "\n".join(_MARKER.sub("", line) for line in source.split("\n"))
+
+
+def expected_markers(source: str) -> list[tuple[int, str]]:
+    """The (line, code) pairs an example's `# expect:` markers promise, in source order."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _MARKER.search(line)
+        if match:
+            found += [(number, code.strip()) for code in match.group(1).split(",")]
+    return found
+
+
+def explain(code: str) -> str:
+    """The text `golem-codegen explain CODE` prints; raises KeyError naming close matches."""
+    rule = RULES.get(code.strip().upper())
+    if rule is None:
+        raise KeyError(_unknown(code))
+    parts = [
+        f"{rule.code} ({rule.severity.value}): {rule.title}",
+        _fill(rule.summary),
+        _fill(f"Fix: {rule.fix}"),
+        "Bad:",
+        _example(rule, rule.bad),
+        "Good:",
+        _example(rule, rule.good),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _example(rule: Rule, text: str) -> str:
+    if rule.examples == "prose":
+        return _fill(text, indent="    ")
+    lines = strip_markers(text).rstrip("\n").split("\n")
+    return "\n".join(f"    {line}" if line else "" for line in lines)
+
+
+def _fill(text: str, indent: str = "") -> str:
+    return textwrap.fill(
+        text,
+        _WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _unknown(code: str) -> str:
+    close = difflib.get_close_matches(code.strip().upper(), list(RULES), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown diagnostic code {code!r}{hint} (known codes: {', '.join(RULES)})"
