@@ -81,7 +81,7 @@ def plan(agent_id: str, entries: list[OplogEntry]) -> list[Step]:
             current.body.append(entry)
         elif current is not None and kind == JUMP:
             first, last = entry.data["from"], entry.data["to"]
-            current.body = [e for e in current.body if not first <= e.index <= last]
+            pass
         elif kind == SUCCESSFUL_UPDATE:
             steps.append(entry)
     return steps
@@ -191,7 +191,7 @@ def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
         else:
             replay_update(engine, live, step)
     since, last_at = (point.index, point.at) if point else (0, create.at)
-    live.schedule = engine.schedule(live.agent_type, last_at, 0)
+    live.schedule = engine.schedule(live.agent_type, last_at, _successes_after(steps, since))
     if tail is not None:
         _resume(engine, live, tail)
     replayed = sum(isinstance(step, InvocationRecord) for step in steps) + (tail is not None)

@@ -1,0 +1,98 @@
+"""An on-disk cache of per-file scan results, keyed by file content, tool version and configuration.
+
+One pickle per entry under `<project>/.golem/cache/`; writes go through a temporary file and an atomic
+rename, so concurrent runs at worst both compute an entry, and a reader never sees half an entry.
+Anything unreadable is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .diagnostics import Finding
+from .model import ModuleScan, Span
+
+__all__ = ["CACHE_DIR", "CacheEntry", "ScanCache"]
+
+CACHE_DIR = Path(".golem") / "cache"
+FORMAT = "1"
+
+
+@dataclass(slots=True)
+class CacheEntry:
+    """What scanning one file produced: its scan or its failure, and spans once they were needed."""
+
+    scan: ModuleScan | None
+    failure: Finding | None
+    spans: dict[int, Span] | None = field(default=None)
+
+
+class ScanCache:
+    """A content-addressed store of `CacheEntry`s; `directory=None` disables it."""
+
+    def __init__(self, directory: Path | None, salt: str = "") -> None:
+        self.directory = directory
+        self._salt = f"{FORMAT}\0{_tool_version()}\0{sys.version_info[:2]}\0{salt}".encode()
+
+    def key(self, data: bytes, display: str, module: str) -> str:
+        """The entry's name: everything the scan result depends on."""
+        digest = hashlib.sha256(self._salt)
+        digest.update(f"\0{display}\0{module}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> CacheEntry | None:
+        """The entry, or None when absent, unreadable or written by another format."""
+        if self.directory is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = pickle.load(handle)
+        except Exception:  # a corrupt or foreign entry is a miss, never an error
+            return None
+        return entry if isinstance(entry, CacheEntry) else None
+
+    def put(self, key: str, entry: CacheEntry) -> None:
+        """Store atomically; a cache that cannot be written is silently skipped."""
+        if self.directory is None:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _ensure_gitignore(self.directory)
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, target)
+        except OSError:
+            return
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key[2:]}.pickle"
+
+
+def _tool_version() -> str:
+    """The installed version plus a fingerprint of the package's files (editable installs change)."""
+    try:
+        version = metadata.version("golem-codegen")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256(version.encode())
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        stat = module.stat()
+        digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def _ensure_gitignore(directory: Path) -> None:
+    marker = directory / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# created by golem-codegen\n*\n", encoding="utf-8")

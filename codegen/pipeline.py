@@ -1,0 +1,267 @@
+"""One pass over a tree: read each file once, scan (cached, in parallel when large), resolve, locate.
+
+The api composes these steps; nothing here prints. Positions are computed only for files that end up
+with diagnostics, from the CST when it is still in memory, else from the cache, else by re-scanning
+(scans are deterministic, so the anchors match).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tokenize
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import CACHE_DIR, CacheEntry, ScanCache
+from .diagnostics import Diagnostic, Finding
+from .discovery import Config, discover, display_path, load_config
+from .model import ModuleScan, Project, Span
+
+if TYPE_CHECKING:
+    from .scanner import ScannedFile
+
+__all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
+
+RUNTIME_MARK = b"runtime_stub"
+PARALLEL_THRESHOLD = 64
+"""Below this many files to parse, worker start-up (a libcst import each) costs more than it saves."""
+START = Span(1, 1, 1, 1)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a run works, not what it checks: cache, worker processes, progress reporting."""
+
+    cache: bool = True
+    jobs: int | None = None
+    """Worker processes for scanning; None = one per CPU when the tree is large enough."""
+    progress: Progress | None = None
+
+
+DEFAULT_OPTIONS = Options()
+
+
+class Run:
+    """State of one run over the given paths."""
+
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]], config: Config | None, options: Options
+    ) -> None:
+        given = [Path(p) for p in paths] or [Path(".")]
+        missing = [p for p in given if not p.exists()]
+        if missing:
+            raise FileNotFoundError(f"no such file or directory: {display_path(missing[0])}")
+        self.config = config if config is not None else load_config(given[0])
+        self.tree = discover(given, self.config)
+        self.options = options
+        root = self.config.root or Path.cwd()
+        self.cache = ScanCache(root / CACHE_DIR if options.cache else None, salt=str(root))
+        self.failures: list[Finding] = []
+        self.sources: dict[str, bytes] = {}
+        self.scanned: dict[str, ScannedFile] = {}
+        self._entries: dict[str, tuple[str, CacheEntry]] = {}
+        self._by_module: dict[str, ModuleScan | None] = {}
+
+    # ----------------------------------------------------------------------- scanning
+
+    def project(self) -> Project:
+        """Scan every file that mentions the runtime, then resolve (type modules load on demand)."""
+        batch = []
+        for source in self.tree.sources:
+            data = self._read(source.path, source.display)
+            if data is not None and RUNTIME_MARK in data:
+                batch.append((data, source.display, source.module))
+        scans = [scan for scan in self._scan_batch(batch) if scan is not None]
+        for scan in scans:
+            self._by_module.setdefault(scan.module, scan)
+        if not scans:
+            return Project(scans=(), agents=())
+        from .resolve import resolve
+
+        return resolve(scans, self._load_module)
+
+    def _read(self, path: Path, display: str) -> bytes | None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            message = f"cannot read {display}: {reason}; check that the file exists and is readable"
+            self.failures.append(Finding("GLM901", message, display, span=START))
+            return None
+        self.sources[display] = data
+        return data
+
+    def _scan_batch(self, batch: Sequence[tuple[bytes, str, str]]) -> list[ModuleScan | None]:
+        results: dict[str, CacheEntry] = {}
+        misses = []
+        for data, display, module in batch:
+            key = self.cache.key(data, display, module)
+            entry = self.cache.get(key)
+            if entry is None:
+                misses.append((key, data, display, module))
+            else:
+                results[display] = entry
+            self._entries[display] = (key, entry or CacheEntry(None, None))
+        for (key, _, display, _), entry in zip(misses, self._scan_misses(misses), strict=True):
+            self.cache.put(key, entry)
+            self._entries[display] = (key, entry)
+            results[display] = entry
+        return [self._accept(results[display]) for _, display, _ in batch]
+
+    def _scan_misses(self, misses: Sequence[tuple[str, bytes, str, str]]) -> list[CacheEntry]:
+        jobs = self.options.jobs or os.cpu_count() or 1
+        progress = self.options.progress
+        if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
+            work = [(data, display, module) for _, data, display, module in misses]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                chunk = max(1, len(work) // (jobs * 8))
+                entries = []
+                for done, entry in enumerate(pool.map(scan_entry, work, chunksize=chunk), 1):
+                    entries.append(entry)
+                    if progress:
+                        progress(done, len(work))
+                return entries
+        entries = []
+        for done, (_, data, display, module) in enumerate(misses, 1):
+            entries.append(self._scan_here(data, display, module))
+            if progress:
+                progress(done, len(misses))
+        return entries
+
+    def _scan_here(self, data: bytes, display: str, module: str) -> CacheEntry:
+        from .scanner import ScanFailure, scan_source
+
+        outcome = scan_source(data, display, module)
+        if isinstance(outcome, ScanFailure):
+            return CacheEntry(None, outcome.finding)
+        self.scanned[display] = outcome
+        return CacheEntry(outcome.scan, None)
+
+    def _accept(self, entry: CacheEntry) -> ModuleScan | None:
+        if entry.failure is not None:
+            self.failures.append(entry.failure)
+        return entry.scan
+
+    def _load_module(self, module: str) -> ModuleScan | None:
+        if module not in self._by_module:
+            self._by_module[module] = self._find_and_scan(module)
+        return self._by_module[module]
+
+    def _find_and_scan(self, module: str) -> ModuleScan | None:
+        relative = Path(*module.split("."))
+        for root in self.tree.roots:
+            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+                if candidate.is_file():
+                    display = display_path(candidate)
+                    data = self.sources.get(display) or self._read(candidate, display)
+                    return None if data is None else self._scan_batch([(data, display, module)])[0]
+        return None
+
+    # ----------------------------------------------------------------------- reporting
+
+    def diagnostics(
+        self, findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
+    ) -> tuple[Diagnostic, ...]:
+        """Locate, apply `# golem: ignore` and select/ignore, de-duplicate and sort."""
+        from .diagnostics import selected
+        from .rules import severity_of
+
+        select = (*self.config.select, *select)
+        ignore = (*self.config.ignore, *ignore)
+        kept = [f for f in findings if selected(f.code, select, ignore)]
+        spans = self._locate(kept)
+        result: set[Diagnostic] = set()
+        for finding in kept:
+            span = finding.span or spans.get((finding.path, finding.anchor), START)
+            decorator = spans.get((finding.path, finding.suppress_anchor))
+            if self._suppressed(finding, span, decorator):
+                continue
+            result.add(
+                Diagnostic(
+                    finding.path,
+                    span.line,
+                    span.column,
+                    finding.code,
+                    span.end_line,
+                    span.end_column,
+                    severity_of(finding.code),
+                    finding.message,
+                )
+            )
+        return tuple(sorted(result))
+
+    def _locate(self, findings: Sequence[Finding]) -> dict[tuple[str, int | None], Span]:
+        wanted: dict[str, set[int]] = {}
+        for finding in findings:
+            for anchor in (finding.anchor, finding.suppress_anchor):
+                if anchor is not None and anchor >= 0:
+                    wanted.setdefault(finding.path, set()).add(anchor)
+        spans: dict[tuple[str, int | None], Span] = {}
+        for path, anchors in sorted(wanted.items()):
+            located = self._spans_of(path)
+            spans.update({(path, a): located[a] for a in anchors if a in located})
+        return spans
+
+    def _spans_of(self, path: str) -> dict[int, Span]:
+        """Spans of every anchor of a file: cached, or located from its (possibly re-parsed) CST."""
+        key, entry = self._entries.get(path, ("", CacheEntry(None, None)))
+        if entry.spans is not None:
+            return entry.spans
+        scanned = self.scanned.get(path)
+        if scanned is None and path in self.sources and entry.scan is not None:
+            scanned = _rescan(self.sources[path], path, entry.scan.module)
+        if scanned is None:
+            return {}
+        from .positions import locate
+
+        entry.spans = locate(scanned, range(len(scanned.nodes)))
+        if key:
+            self.cache.put(key, entry)
+        return entry.spans
+
+    def _suppressed(self, finding: Finding, span: Span, decorator: Span | None) -> bool:
+        from .diagnostics import suppressed
+
+        lines = self._lines(finding.path)
+        candidates = [span.line] if decorator is None else [span.line, decorator.line]
+        return any(
+            0 < line <= len(lines) and suppressed(finding.code, lines[line - 1])
+            for line in candidates
+        )
+
+    def _lines(self, display: str) -> list[str]:
+        data = self.sources.get(display)
+        if data is None:
+            return []
+        try:
+            encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+            text = data.decode(encoding, errors="replace")
+        except (SyntaxError, LookupError):
+            text = data.decode("utf-8", errors="replace")
+        return LINE_BREAK.split(text)
+
+
+def _rescan(data: bytes, display: str, module: str) -> ScannedFile | None:
+    from .scanner import ScannedFile, scan_source
+
+    outcome = scan_source(data, display, module)
+    return outcome if isinstance(outcome, ScannedFile) else None
+
+
+def scan_entry(job: tuple[bytes, str, str]) -> CacheEntry:
+    """Scan one file in a worker process; only the picklable result travels back."""
+    from .scanner import ScanFailure, scan_source
+
+    outcome = scan_source(*job)
+    if isinstance(outcome, ScanFailure):
+        return CacheEntry(None, outcome.finding)
+    return CacheEntry(outcome.scan, None)
