@@ -58,6 +58,44 @@ def _codes(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--no-cache and --jobs, shared by the commands that scan."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Do not read or write the scan cache (.golem/cache)."
+    )(command)
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes for scanning (default: one per CPU on large trees).",
+    )(command)
+
+
+def _options(no_cache: bool, jobs: int | None) -> api.Options:
+    return api.Options(cache=not no_cache, jobs=jobs, progress=_progress_bar())
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A progress bar on stderr for long runs in a terminal; nothing otherwise."""
+    if not sys.stderr.isatty() or _debug():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label="scanning", file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            state.pop("bar").__exit__(None, None, None)
+
+    return update
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="golem-codegen")
 def main() -> None:
@@ -70,15 +108,19 @@ def main() -> None:
 @click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@run_options
 def check(
     paths: tuple[Path, ...],
     output_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    no_cache: bool,
+    jobs: int | None,
 ) -> None:
     """Scan PATHS, run every check, print diagnostics; writes nothing."""
-    result = api.check(paths or (Path("."),), select=select, ignore=ignore)
+    options = _options(no_cache, jobs)
+    result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
     _print_diagnostics(result.diagnostics, output_format)
     if output_format == "text":
         _summary(result.diagnostics, result.files)
@@ -117,11 +159,30 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
 )
 @click.option("--diff", is_flag=True, help="Print the unified diff of every change.")
 @click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
-def generate(paths: tuple[Path, ...], check_only: bool, diff: bool, force: bool) -> None:
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when files were written (for pre-commit: the commit must include them).",
+)
+@run_options
+def generate(
+    paths: tuple[Path, ...],
+    check_only: bool,
+    diff: bool,
+    force: bool,
+    exit_non_zero_on_fix: bool,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
     """Write or refresh every golem_agents.py under PATHS."""
     from .generate import unified_diff
 
-    result = api.generate(paths or (Path("."),), check_only=check_only or diff, force=force)
+    result = api.generate(
+        paths or (Path("."),),
+        check_only=check_only or diff,
+        force=force,
+        options=_options(no_cache, jobs),
+    )
     if result.refused:
         _print_diagnostics(result.diagnostics, "text")
         errors = sum(d.severity is Severity.ERROR for d in result.diagnostics)
@@ -140,7 +201,8 @@ def generate(paths: tuple[Path, ...], check_only: bool, diff: bool, force: bool)
         sys.exit(EXIT_FAILED if pending else EXIT_OK)
     for change in result.written:
         click.echo(f"{_verb(change.action)} {display_path(change.path)}", err=True)
-    sys.exit(EXIT_FAILED if blocked and not force else EXIT_OK)
+    fixed = exit_non_zero_on_fix and bool(result.written)
+    sys.exit(EXIT_FAILED if fixed or (blocked and not force) else EXIT_OK)
 
 
 def _verb(action: str) -> str:
@@ -160,11 +222,12 @@ def _blocked_message(change: Any) -> str:
 
 @main.command()
 @paths_argument
-def scan(paths: tuple[Path, ...]) -> None:
+@run_options
+def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
     """Print the scanned model (agents, constructors, methods, endpoints, snapshots) as JSON."""
     from .report import project_json
 
-    result = api.scan(paths or (Path("."),))
+    result = api.scan(paths or (Path("."),), options=_options(no_cache, jobs))
     data = project_json(result.project)
     data["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -102,7 +102,8 @@ class Executor:
             return self._invoke_ephemeral(atype, the_id, ctor_args, method, tuple(args), key)
         live = self._live.get(the_id)
         if live is None:
-            _check_method(atype, method)
+            if self.store.last_index(the_id) == 0:  # a new agent: refuse before creating it
+                _check_method(atype, method)
             live = self._activate(the_id, atype, ctor_args)
         _check_method(live.agent_type, method)
         if key is not None and (done := self._recorded(the_id, key)) is not None:

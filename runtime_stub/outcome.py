@@ -107,6 +107,12 @@ def recorded_outcome(entry: OplogEntry) -> Outcome:
 
 def check_outcome(agent_id: str, recorded: OplogEntry, replayed: Outcome, method: str) -> None:
     """Raise `ReplayDivergenceError` unless a replayed invocation ended as the oplog says."""
+    if (
+        recorded.kind == INVOCATION_FINISHED
+        and replayed.error is None
+        and same_value(recorded.data["result"].load(), replayed.value)
+    ):
+        return  # the common case, without recording the replayed result again
     replayed, kind, data = outcome_entry(replayed, method)
     if recorded.kind == INVOCATION_FINISHED and kind == INVOCATION_FINISHED:
         expected = recorded.data["result"]

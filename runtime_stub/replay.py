@@ -7,6 +7,7 @@ by what comes after the snapshot, so recovery does not slow down as the oplog gr
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +27,12 @@ from .oplog import (
     OplogEntry,
 )
 from .registry import AgentType
+from .store import OplogStore
 from .update import replay_update
 
-__all__ = ["InvocationRecord", "RecoveryStats", "plan", "recover", "unclosed_region"]
+__all__ = ["InvocationRecord", "RecoveryStats", "pages", "plan", "recover", "unclosed_region"]
 
+PAGE = 2048
 _BODY_KINDS = frozenset(
     {HOST_CALL, BEGIN_ATOMIC_REGION, END_ATOMIC_REGION, CHANGE_PERSISTENCE_LEVEL}
 )
@@ -63,9 +66,11 @@ Step = InvocationRecord | OplogEntry
 """An invocation to replay, or a `successful-update` entry to re-apply."""
 
 
-def plan(agent_id: str, entries: list[OplogEntry]) -> list[Step]:
-    """Group the entries after a recovery point into invocations and updates, honouring jumps."""
-    steps: list[Step] = []
+def plan(agent_id: str, entries: Iterable[OplogEntry]) -> Iterator[Step]:
+    """Group entries after a recovery point into invocations and updates, honouring jumps.
+
+    Each invocation comes out once it has ended; one a crash left unfinished comes out last.
+    """
     current: InvocationRecord | None = None
     for entry in entries:
         kind = entry.kind
@@ -74,17 +79,25 @@ def plan(agent_id: str, entries: list[OplogEntry]) -> list[Step]:
                 raise RecoveryError(f"oplog of {agent_id}: #{entry.index:05} starts an invocation "
                                     f"while #{current.started.index:05} is unfinished")  # fmt: skip
             current = InvocationRecord(entry)
-            steps.append(current)
         elif current is not None and kind in (INVOCATION_FINISHED, ERROR):
-            current.outcome, current = entry, None
+            current.outcome = entry
+            yield current
+            current = None
         elif current is not None and kind in _BODY_KINDS:
             current.body.append(entry)
         elif current is not None and kind == JUMP:
             first, last = entry.data["from"], entry.data["to"]
-            pass
+            current.body = [e for e in current.body if not first <= e.index <= last]
         elif kind == SUCCESSFUL_UPDATE:
-            steps.append(entry)
-    return steps
+            yield entry
+    if current is not None:
+        yield current
+
+
+def pages(store: OplogStore, agent_id: str, start: int, last: int) -> Iterator[OplogEntry]:
+    """Entries `start..last` read a page at a time: memory stays flat however long the oplog."""
+    for first in range(start, last + 1, PAGE):
+        yield from store.read(agent_id, first, min(first + PAGE, last + 1))
 
 
 def unclosed_region(body: list[OplogEntry]) -> int | None:
@@ -149,25 +162,6 @@ def _full_start(
     return _Start(base, instance, create.index + len(init))
 
 
-def _split_tail(steps: list[Step]) -> tuple[list[Step], InvocationRecord | None]:
-    """The steps to replay, and the invocation a crash left unfinished (always the last one)."""
-    last = steps[-1] if steps else None
-    if isinstance(last, InvocationRecord) and last.outcome is None:
-        return steps[:-1], last
-    return steps, None
-
-
-def _successes_after(steps: list[Step], index: int) -> int:
-    return sum(
-        1
-        for step in steps
-        if isinstance(step, InvocationRecord)
-        and step.started.index > index
-        and step.outcome is not None
-        and step.outcome.kind == INVOCATION_FINISHED
-    )
-
-
 def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
     """Rebuild `agent_id` from the store; finishes an interrupted invocation (which may crash again)."""
     store = engine.store
@@ -180,22 +174,28 @@ def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
     start, point, error = _from_snapshot(engine, agent_id, create, init)
     if start is None:
         start = _full_start(engine, agent_id, create, init)
-    recorder = engine.recorder(agent_id, store.last_index(agent_id) + 1)
-    steps, tail = _split_tail(plan(agent_id, store.read(agent_id, start.after + 1)))
+    last = store.last_index(agent_id)
     args = tuple(create.data["args"].load())
-    schedule = engine.schedule(start.agent_type, 0)
-    live = LiveAgent(agent_id, start.agent_type, args, start.instance, recorder, schedule)
-    for step in steps:
-        if isinstance(step, InvocationRecord):
-            engine.run(live, step.started, step.body, step.outcome)
-        else:
-            replay_update(engine, live, step)
+    recorder = engine.recorder(agent_id, last + 1)
+    live = LiveAgent(agent_id, start.agent_type, args, start.instance, recorder,
+                     engine.schedule(start.agent_type, 0))  # fmt: skip
     since, last_at = (point.index, point.at) if point else (0, create.at)
-    live.schedule = engine.schedule(live.agent_type, last_at, _successes_after(steps, since))
+    replayed, successes, tail = 0, 0, None
+    for step in plan(agent_id, pages(store, agent_id, start.after + 1, last)):
+        if isinstance(step, OplogEntry):
+            replay_update(engine, live, step)
+        elif step.outcome is None:
+            tail = step
+        else:
+            engine.run(live, step.started, step.body, step.outcome)
+            replayed += 1
+            successes += step.started.index > since and step.outcome.kind == INVOCATION_FINISHED
+    live.schedule = engine.schedule(live.agent_type, last_at, successes)
     if tail is not None:
         _resume(engine, live, tail)
-    replayed = sum(isinstance(step, InvocationRecord) for step in steps) + (tail is not None)
-    return live, RecoveryStats(start.snapshot_index, replayed, error, tail is not None)
+    return live, RecoveryStats(
+        start.snapshot_index, replayed + (tail is not None), error, tail is not None
+    )
 
 
 def _resume(engine: Engine, live: LiveAgent, tail: InvocationRecord) -> None:

@@ -164,6 +164,7 @@ class SqliteOplogStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self._db.executescript(_SCHEMA)
+        self._last: dict[str, int] = {}  # last index per agent this store wrote or read
 
     def append(self, agent_id: str, entries: Sequence[OplogEntry]) -> None:
         """Append entries in one transaction, checking that their indices continue the oplog."""
@@ -178,9 +179,12 @@ class SqliteOplogStore:
                 self._db.executemany("INSERT INTO oplog VALUES (?, ?, ?, ?, ?, ?)", rows)
                 self._db.execute("COMMIT")
             except BaseException:
+                self._last.pop(agent_id, None)
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+            if entries:
+                self._last[agent_id] = entries[-1].index
 
     def last_index(self, agent_id: str) -> int:
         """The index of the agent's last entry; 0 when it has none."""
@@ -188,9 +192,13 @@ class SqliteOplogStore:
             return self._last_index(agent_id)
 
     def _last_index(self, agent_id: str) -> int:
-        row = self._db.execute("SELECT max(idx) FROM oplog WHERE agent_id = ?", (agent_id,))
-        last = row.fetchone()[0]
-        return int(last) if last is not None else 0
+        """Cached: one writer per agent, and the primary key refuses a stale index anyway."""
+        known = self._last.get(agent_id)
+        if known is None:
+            row = self._db.execute("SELECT max(idx) FROM oplog WHERE agent_id = ?", (agent_id,))
+            last = row.fetchone()[0]
+            known = self._last[agent_id] = int(last) if last is not None else 0
+        return known
 
     def read(self, agent_id: str, start: int = 1, stop: int | None = None) -> list[OplogEntry]:
         """The entries with `start <= index < stop`, in order (a primary-key range scan)."""
@@ -200,10 +208,15 @@ class SqliteOplogStore:
         return self._query(sql, (agent_id, start, stop if stop is not None else 2**62))
 
     def latest(self, agent_id: str, kinds: Collection[str]) -> OplogEntry | None:
-        """The last entry whose kind is one of `kinds` (one index seek per kind)."""
+        """The last entry whose kind is one of `kinds` (one index seek per kind).
+
+        The index is forced: left alone, SQLite walks the primary key backwards and filters by
+        kind, which reads the whole oplog when the kind is absent.
+        """
         found = [
             self._one(
-                f"SELECT {_COLUMNS} FROM oplog WHERE agent_id = ? AND kind = ? ORDER BY idx DESC LIMIT 1",
+                f"SELECT {_COLUMNS} FROM oplog INDEXED BY oplog_by_kind "
+                "WHERE agent_id = ? AND kind = ? ORDER BY idx DESC LIMIT 1",
                 (agent_id, kind),
             )
             for kind in kinds
@@ -214,8 +227,8 @@ class SqliteOplogStore:
         """The first entry after index `after` whose kind is one of `kinds`."""
         found = [
             self._one(
-                f"SELECT {_COLUMNS} FROM oplog WHERE agent_id = ? AND kind = ? AND idx > ? "
-                "ORDER BY idx LIMIT 1",
+                f"SELECT {_COLUMNS} FROM oplog INDEXED BY oplog_by_kind "
+                "WHERE agent_id = ? AND kind = ? AND idx > ? ORDER BY idx LIMIT 1",
                 (agent_id, kind, after),
             )
             for kind in kinds
@@ -225,8 +238,8 @@ class SqliteOplogStore:
     def find_started(self, agent_id: str, idempotency_key: str) -> OplogEntry | None:
         """The last `agent-invocation-started` entry with that idempotency key."""
         return self._one(
-            f"SELECT {_COLUMNS} FROM oplog WHERE agent_id = ? AND idempotency_key = ? "
-            "ORDER BY idx DESC LIMIT 1",
+            f"SELECT {_COLUMNS} FROM oplog INDEXED BY oplog_by_key "
+            "WHERE agent_id = ? AND idempotency_key = ? ORDER BY idx DESC LIMIT 1",
             (agent_id, idempotency_key),
         )
 

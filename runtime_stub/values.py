@@ -45,9 +45,14 @@ def store_value(value: Any, what: str = "value") -> StoredValue:
     return StoredValue(pickled, preview(value))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(..., option) is not
+
+
 def preview(value: Any) -> str:
     """A one-line JSON rendering of `value`, cut at `PREVIEW_LIMIT` characters."""
-    text = json.dumps(to_jsonable(value), ensure_ascii=False)
+    if type(value) is int:
+        return str(value)
+    text = _ENCODER.encode(to_jsonable(value))
     return text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + "…"
 
 

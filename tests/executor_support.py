@@ -181,6 +181,9 @@ class CustomCounter:
         self.value += 1000
         return self.value
 
+    def current(self) -> int:
+        return self.value
+
     async def save_snapshot(self) -> bytes:
         return str(self.value).encode()
 

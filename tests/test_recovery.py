@@ -170,3 +170,22 @@ def test_recovery_reads_only_the_entries_after_the_snapshot(invocations: int) ->
     store.entries_read = 0
     assert ex.instance('Counter("a")').count == invocations + 5
     assert store.entries_read <= 2 + 5 * 2  # create (twice), then 5 invocations of two entries
+
+
+def test_replay_reads_the_oplog_a_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[int] = []
+
+    class PageCounter(InMemoryOplogStore):
+        def read(self, agent_id: str, start: int = 1, stop: int | None = None) -> list[OplogEntry]:
+            found = super().read(agent_id, start, stop)
+            reads.append(len(found))
+            return found
+
+    monkeypatch.setattr("runtime_stub.replay.PAGE", 4)
+    ex = Executor(PageCounter(), agent_types=[agent_type()])
+    run(ex, 9)
+    before = ex.instance('Counter("a")').state()
+    ex.crash()
+    reads.clear()
+    assert ex.instance('Counter("a")').state() == before
+    assert max(reads) <= 4 and sum(reads) >= 9 * 2

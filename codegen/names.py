@@ -1,0 +1,111 @@
+"""The generated module's namespace and imports: every top-level name is claimed exactly once."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from dataclasses import dataclass
+
+from .pysource import Group, fits, render, width
+
+__all__ = ["ImportLine", "Names", "relative_module"]
+
+MAX_NAME_WIDTH = 34
+"""Generated helper names stay short so that every fixed-shape line fits the layout width."""
+
+FIXED_NAMES = ("AGENTS", "_register", "_rt", "_sj", "annotations")
+STDLIB_NAMES = {
+    "datetime": "datetime",
+    "date": "datetime",
+    "time": "datetime",
+    "timedelta": "datetime",
+    "Decimal": "decimal",
+    "UUID": "uuid",
+    "Any": "typing",
+    "Literal": "typing",
+}
+"""Names the generated code may import from the standard library, claimed before user names."""
+
+
+class Names:
+    """Allocates top-level names; user classes that collide are imported under an alias."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = {*keyword.kwlist, *dir(builtins), *FIXED_NAMES, *STDLIB_NAMES}
+        self._classes: dict[tuple[str, str], str] = {}
+        self.used_stdlib: set[str] = set()
+
+    def claim(self, wanted: str, fallback: str = "") -> str:
+        """A free name close to `wanted` (`fallback` when `wanted` is too wide), suffixed if taken."""
+        base = wanted if width(wanted) <= MAX_NAME_WIDTH or not fallback else fallback
+        name, counter = base, 1
+        while name in self._taken:
+            counter += 1
+            name = f"{base}_{counter}"
+        self._taken.add(name)
+        return name
+
+    def user_class(self, module: str, name: str) -> str:
+        """The local name of class `name` of `module` (claimed on first use)."""
+        key = (module, name)
+        if key not in self._classes:
+            self._classes[key] = self.claim(name)
+        return self._classes[key]
+
+    def stdlib(self, name: str) -> str:
+        """A standard-library name (`datetime`, `Decimal`, `Any`...) the module imports."""
+        self.used_stdlib.add(name)
+        return name
+
+    def imports(self, package: str) -> tuple[ImportLine, ...]:
+        """Import lines: standard library first, then the user's modules by import spelling."""
+        lines: list[ImportLine] = []
+        by_module: dict[str, list[str]] = {}
+        for name in sorted(self.used_stdlib):
+            by_module.setdefault(STDLIB_NAMES[name], []).append(name)
+        lines += [
+            ImportLine(module, tuple(names), "stdlib")
+            for module, names in sorted(by_module.items())
+        ]
+        user: dict[str, list[str]] = {}
+        for (module, name), local in self._classes.items():
+            spelled = name if local == name else f"{name} as {local}"
+            user.setdefault(relative_module(module, package), []).append(spelled)
+        for module in sorted(user, key=_import_order):
+            lines.append(ImportLine(module, tuple(sorted(user[module])), "user"))
+        return tuple(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLine:
+    """`from module import names`, laid out by the template."""
+
+    module: str
+    names: tuple[str, ...]
+    group: str
+
+    def text(self) -> str:
+        """One line, or the parenthesized form when the names do not fit on one."""
+        flat = f"from {self.module} import {', '.join(self.names)}"
+        if fits(flat):
+            return flat
+        return render(Group(f"from {self.module} import ", self.names), 0)
+
+
+def _import_order(module: str) -> tuple[int, str]:
+    """Absolute imports first, then relative ones from the farthest (`..`) to the nearest (`.`)."""
+    dots = len(module) - len(module.lstrip("."))
+    return (0, module) if dots == 0 else (1, f"{100 - dots:03d}{module}")
+
+
+def relative_module(module: str, package: str) -> str:
+    """How the generated module (in `package`; "" outside any package) imports `module`."""
+    if not package:
+        return module
+    target, here = module.split("."), package.split(".")
+    common = 0
+    while common < min(len(target), len(here)) and target[common] == here[common]:
+        common += 1
+    if common == 0:
+        return module
+    return "." * (len(here) - common + 1) + ".".join(target[common:])
