@@ -13,7 +13,7 @@ import libcst as cst
 
 import runtime_stub
 
-__all__ = ["BUILTIN_TYPES", "ImportTable", "dotted_parts", "import_bindings"]
+__all__ = ["BUILTIN_TYPES", "ImportTable", "canonical", "dotted_parts", "import_bindings"]
 
 BUILTINS = frozenset(dir(builtins))
 BUILTIN_TYPES = frozenset(

@@ -16,7 +16,6 @@ MAX_STRING_ANNOTATION = 2000
 """Longer string annotations are not parsed (libcst's parser is slow on huge expressions)."""
 MAX_BRACKET_DEPTH = 200
 """CPython's own limit on nested brackets; libcst crashes far beyond it."""
-_OPEN = str.maketrans({"(": "(", "[": "(", "{": "("})
 
 
 def bracket_depth(text: str) -> int:

@@ -20,7 +20,9 @@ from uuid import UUID
 
 from .aio import resolve
 from .registry import Snapshot, SnapshotError
-from .snapshot_values import *  # noqa: F403 - the generated code reaches every codec as `_sj.<name>`
+from .snapshot_containers import *  # noqa: F403 - the generated code reaches every codec as `_sj.<name>`
+from .snapshot_containers import __all__ as _containers
+from .snapshot_values import *  # noqa: F403
 from .snapshot_values import FieldError, at, describe, reason_of
 from .snapshot_values import __all__ as _values
 
@@ -36,6 +38,7 @@ _orjson = _optional_module("orjson")
 """The optional accelerator (`pip install golem-codegen[fast]`)."""
 
 __all__ = [
+    *_containers,
     *_values,
     "BINARY_MIME_TYPE",
     "MIME_TYPE",
