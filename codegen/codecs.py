@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .model import DataclassInfo, Project, StateField, TypeRef
 from .names import Names
-from .pysource import Fragment, Group, call, py_literal, py_str, tuple_of
+from .pysource import Fragment, Group, call, list_of, py_literal, py_str, tuple_of
 from .records import (
     PRIMITIVES,
     SAME,
@@ -78,9 +78,8 @@ class Codecs:
 
     def load_callable(self, codec: Codec) -> str:
         """A callable decoding values of `codec` (a wrapper function is generated if needed)."""
-        return codec.load.callable or self._wrapper(
-            "load", codec, ("data: object",), codec.annotation
-        )
+        returns = self.names.stdlib("Any") if codec.loose else codec.annotation
+        return codec.load.callable or self._wrapper("load", codec, ("data: object",), returns)
 
     # ----------------------------------------------------------------------- helpers
 
@@ -149,7 +148,7 @@ class Codecs:
         signature = Signature(name, (f"value: {cls}",), "dict[str, object]")
         body = Group("return ", tuple(entries), "{}")
         slow = (
-            call("raise _sj.locate_fields", "error", "value", tuple_of(locate)) if locate else None
+            call("raise _sj.locate_fields", "error", "value", list_of(locate)) if locate else None
         )
         return SaveDataclass(name, signature, info.qualname, body, slow)
 
@@ -183,7 +182,7 @@ class Codecs:
         transient = [f.name for f in info.fields if f.transient]
         if transient:
             defaults = self.names.claim(f"_DEFAULTS_{cls}", "_DEFAULTS")
-            listed = tuple_of([py_str(n) for n in transient])
+            listed = list_of([py_str(n) for n in transient])
             self.constants.append(Constant(defaults, call("_sj.defaults", cls, listed)))
             for index, field_name in enumerate(transient):
                 default = f"{defaults}[{index}]()"
@@ -226,12 +225,13 @@ class Codecs:
         annotation = f"Literal[{', '.join(py_literal(v) for v in ref.values)}]"
         kinds = {type(v) for v in ref.values}
         order = "plain" if len(kinds) == 1 else ""
-        return Codec(key, annotation, SAME, Expr("_sj.choice", (values,)), "_sj.same", order=order)
+        load = Expr("_sj.choice", (values,))
+        return Codec(key, annotation, SAME, load, "_sj.same", order=order, loose=True)
 
     def _literal_table(self, values: tuple[str | int | bool, ...]) -> str:
         self._literals += 1
         name = self.names.claim(f"_LITERAL_{self._literals}")
-        self.constants.append(Constant(name, tuple_of([py_literal(v) for v in values])))
+        self.constants.append(Constant(name, list_of([py_literal(v) for v in values])))
         return name
 
     # ----------------------------------------------------------------------- containers

@@ -21,6 +21,7 @@ __all__ = [
     "call",
     "comment_text",
     "fits",
+    "list_of",
     "py_literal",
     "py_str",
     "render",
@@ -111,10 +112,14 @@ class Group:
 Fragment = str | Group
 
 
-def render(fragment: Fragment, indent: int, suffix: str = "", prefix: str = "") -> str:
+def render(
+    fragment: Fragment, indent: int, suffix: str = "", prefix: str = "", *, force: bool = False
+) -> str:
     """`prefix`, `fragment`, `suffix`: on one line when it fits, else exploded (magic comma).
 
     The result has no leading indentation (the caller's line supplies it) and no final newline.
+    A one-item tuple is the exception ruff makes: its comma is not magic, so it only breaks when
+    its item does (which is then forced to explode), and stays on one line around an atom.
     """
     if isinstance(fragment, str):
         return prefix + fragment + suffix
@@ -123,11 +128,17 @@ def render(fragment: Fragment, indent: int, suffix: str = "", prefix: str = "") 
             prefix + fragment.head, fragment.items, fragment.brackets, fragment.one_tuple
         )
     flat = fragment.flat()
-    if flat is not None and fits(flat + suffix, indent):
+    if flat is not None and not force and fits(flat + suffix, indent):
         return flat + suffix
-    pad = " " * (indent + 4)
-    body = "".join(f"{pad}{render(item, indent + 4, ',')}\n" for item in fragment.items)
     opening, closing = fragment.brackets[0], fragment.brackets[1]
+    pad = " " * (indent + 4)
+    if fragment.one_tuple and len(fragment.items) == 1:
+        item = fragment.items[0]
+        if isinstance(item, str):
+            return (flat or "") + suffix
+        inner = render(item, indent + 4, ",", force=True)
+        return f"{fragment.head}{opening}\n{pad}{inner}\n{' ' * indent}{closing}{suffix}"
+    body = "".join(f"{pad}{render(item, indent + 4, ',')}\n" for item in fragment.items)
     return f"{fragment.head}{opening}\n{body}{' ' * indent}{closing}{suffix}"
 
 
@@ -139,6 +150,11 @@ def call(head: str, *args: Fragment) -> Group:
 def tuple_of(items: Sequence[Fragment], head: str = "") -> Group:
     """A tuple display `(a, b)` (`(a,)` for one item)."""
     return Group(head, tuple(items), "()", one_tuple=True)
+
+
+def list_of(items: Sequence[Fragment], head: str = "") -> Group:
+    """A list display `[a, b]` (its trailing comma is magic even for one item, unlike a tuple's)."""
+    return Group(head, tuple(items), "[]")
 
 
 def is_identifier(name: str) -> bool:

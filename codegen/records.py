@@ -69,6 +69,8 @@ class Codec:
     expected: str = ""
     order: str = ""
     """`plain` when encoded values sort among themselves (sets are saved sorted)."""
+    loose: bool = False
+    """The loader returns Any (Literal values): a wrapper of it is annotated `Any`."""
 
 
 def _primitive(

@@ -86,7 +86,7 @@ def _constructor(
     for cls in mro:
         init = next((m for m in reversed(cls.cls.methods) if m.name == "__init__"), None)
         if init is not None:
-            return tuple(_param(p, cls.scan.path, types) for p in init.params)
+            return tuple(_param(p, cls.scan, types) for p in init.params)
         if cls.cls.is_dataclass:
             return _dataclass_init(cls, symbols, types)
     return ()
@@ -96,7 +96,7 @@ def _dataclass_init(sym: ClassSym, symbols: SymbolTable, types: TypeResolver) ->
     return tuple(
         Param(
             name=field.name,
-            type=types.resolve(field.annotation),
+            type=types.resolve(field.annotation, scan),
             kind="keyword_only" if field.kw_only else "positional",
             has_default=field.has_default or field.default_factory,
             anchor=field.anchor,
@@ -107,10 +107,10 @@ def _dataclass_init(sym: ClassSym, symbols: SymbolTable, types: TypeResolver) ->
     )
 
 
-def _param(param: ParamDef, path: str, types: TypeResolver) -> Param:
+def _param(param: ParamDef, scan: ModuleScan, types: TypeResolver) -> Param:
     annotation = param.annotation
-    ref = types.resolve(annotation) if annotation is not None else None
-    return Param(param.name, ref, param.kind, param.has_default, param.anchor, path)
+    ref = types.resolve(annotation, scan) if annotation is not None else None
+    return Param(param.name, ref, param.kind, param.has_default, param.anchor, scan.path)
 
 
 def _methods(mro: Sequence[ClassSym], types: TypeResolver) -> tuple[Method, ...]:
@@ -120,7 +120,7 @@ def _methods(mro: Sequence[ClassSym], types: TypeResolver) -> tuple[Method, ...]
         for method in cls.cls.methods:
             winners[method.name] = (cls, method)
     return tuple(
-        _method(method, cls.scan.path, types)
+        _method(method, cls.scan, types)
         for cls, method in winners.values()
         if method.kind == "instance"
         and not method.name.startswith("_")
@@ -128,16 +128,16 @@ def _methods(mro: Sequence[ClassSym], types: TypeResolver) -> tuple[Method, ...]
     )
 
 
-def _method(method: MethodDef, path: str, types: TypeResolver) -> Method:
-    returns = types.resolve(method.returns) if method.returns is not None else None
+def _method(method: MethodDef, scan: ModuleScan, types: TypeResolver) -> Method:
+    returns = types.resolve(method.returns, scan) if method.returns is not None else None
     return Method(
         name=method.name,
-        params=tuple(_param(p, path, types) for p in method.params),
+        params=tuple(_param(p, scan, types) for p in method.params),
         returns=returns,
         is_async=method.is_async,
         endpoints=method.endpoints,
         anchor=method.anchor,
-        path=path,
+        path=scan.path,
     )
 
 

@@ -40,13 +40,9 @@ class AliasScanner:
 
     def assignment(self, node: cst.Assign | cst.AnnAssign) -> AliasDef | None:
         """The alias an assignment statement defines, if any."""
-        value = node.value
         if isinstance(node, cst.AnnAssign):
-            target = node.target
-            annotation = self.types.convert(node.annotation.annotation)
-            if value is None or annotation.kind != "name" or annotation.name not in TYPE_ALIAS:
-                return None
-            return self._alias(target, self.types.convert(value)) if isinstance(target, cst.Name) else None
+            return self._annotated(node)
+        value = node.value
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return None
         target = node.targets[0].target
@@ -58,6 +54,15 @@ class AliasScanner:
         if self._is_type(value):
             return self._alias(target, self.types.convert(value))
         return None
+
+    def _annotated(self, node: cst.AnnAssign) -> AliasDef | None:
+        """`X: TypeAlias = ...`."""
+        if node.value is None or not isinstance(node.target, cst.Name):
+            return None
+        annotation = self.types.convert(node.annotation.annotation)
+        if annotation.kind != "name" or annotation.name not in TYPE_ALIAS:
+            return None
+        return self._alias(node.target, self.types.convert(node.value))
 
     def type_statement(self, node: cst.TypeAlias) -> AliasDef:
         """`type X = ...` (Python 3.12 syntax, which libcst parses on any version)."""

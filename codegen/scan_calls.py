@@ -7,7 +7,7 @@ pass, which would cost as much as the parse itself.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -65,6 +65,7 @@ _SKIPPED = frozenset(
 )
 """Fields that never hold a call (names, punctuation, whitespace)."""
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+_NODE_TYPES: dict[type, bool] = {}
 _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
 
@@ -74,7 +75,7 @@ def _fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     if names is None:
         names = tuple(
             f.name
-            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            for f in dataclasses.fields(cls)
             if f.name not in _SKIPPED and not f.name.startswith("whitespace")
         )
         _FIELDS[cls] = names
@@ -109,24 +110,19 @@ class _Walker:
         stack: list[cst.CSTNode | _Open | _Close] = [root]
         while stack:
             node = stack.pop()
-            if isinstance(node, _Open):
-                self.active.extend(node.regions)
+            kind = type(node)
+            if kind is _Open:
+                self.active.extend(node.regions)  # type: ignore[union-attr]
+            elif kind is _Close:
+                del self.active[len(self.active) - node.count :]  # type: ignore[union-attr]
+            elif kind is cst.Import or kind is cst.ImportFrom:
+                self._import(node)  # type: ignore[arg-type]
+            elif kind is cst.With and self._with(node, stack):  # type: ignore[arg-type]
                 continue
-            if isinstance(node, _Close):
-                del self.active[len(self.active) - node.count :]
-                continue
-            if isinstance(node, cst.Call):
-                self._call(node)
-            elif isinstance(node, cst.With):
-                opened = self._with(node)
-                if opened:
-                    stack += (_Close(len(opened)), node.body, _Open(opened))
-                    stack.extend(reversed(node.items))
-                    continue
-            elif isinstance(node, cst.Import | cst.ImportFrom):
-                self._import(node)
-                continue
-            stack.extend(_children(node))
+            else:
+                if kind is cst.Call:
+                    self._call(node)  # type: ignore[arg-type]
+                stack.extend(_children(node))  # type: ignore[arg-type]
 
     def _call(self, node: cst.Call) -> None:
         parts = dotted_parts(node.func)
@@ -148,15 +144,19 @@ class _Walker:
             return self.ctx.text(value)
         return ""
 
-    def _with(self, node: cst.With) -> list[list[CallSite]]:
-        """Open a region for every `atomically()` item; the items themselves are outside it."""
+    def _with(self, node: cst.With, stack: list[cst.CSTNode | _Open | _Close]) -> bool:
+        """Open a region for every `atomically()` item (the items themselves stay outside it)."""
         opened: list[list[CallSite]] = []
         for item in node.items:
             call = item.item
             if isinstance(call, cst.Call) and self.callee(call.func) == ATOMICALLY:
                 opened.append([])
                 self.regions.append((opened[-1], self.ctx.record(call)))
-        return opened
+        if not opened:
+            return False
+        stack += (_Close(len(opened)), node.body, _Open(opened))
+        stack.extend(reversed(node.items))
+        return True
 
     def callee(self, expr: cst.BaseExpression) -> str:
         """The qualified name of a callee or decorator, through local imports too."""
@@ -171,15 +171,26 @@ class _Walker:
             self.local[local] = canonical(qualified)
 
 
-def _children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """Child nodes in reverse source order (for a stack), skipping punctuation and whitespace."""
+def _is_node(kind: type) -> bool:
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Child nodes in reverse source order (for a stack), skipping punctuation and whitespace.
+
+    Type checks go through a cache: `isinstance(x, CSTNode)` is an ABC check, slow in this loop.
+    """
     found: list[cst.CSTNode] = []
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind is tuple or kind is list:
+            found.extend(v for v in value if _is_node(type(v)))
+        elif _is_node(kind):
             found.append(value)
-        elif isinstance(value, tuple | list):
-            found.extend(v for v in value if isinstance(v, cst.CSTNode))
     found.reverse()
     return found
 

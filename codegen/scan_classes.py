@@ -36,6 +36,9 @@ ENUM_BASES = frozenset(
     {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"}
 )
 MethodKind = Literal["instance", "static", "class", "property"]
+ParamKind = Literal[
+    "positional_only", "positional", "keyword_only", "var_positional", "var_keyword"
+]
 _KINDS: dict[str, MethodKind] = {
     **dict.fromkeys(("staticmethod", "builtins.staticmethod"), "static"),
     **dict.fromkeys(("classmethod", "builtins.classmethod"), "class"),
@@ -47,13 +50,17 @@ _KINDS: dict[str, MethodKind] = {
 _ACCESSORS = ("setter", "getter", "deleter")
 
 
-def _body(node: cst.ClassDef | cst.FunctionDef) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
+def _body(
+    node: cst.ClassDef | cst.FunctionDef,
+) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
     """The statements of a block, also for one-line bodies (`class A: x: int`)."""
     body = node.body
     return body.body
 
 
-def _small(statement: cst.BaseStatement | cst.BaseSmallStatement) -> Sequence[cst.BaseSmallStatement]:
+def _small(
+    statement: cst.BaseStatement | cst.BaseSmallStatement,
+) -> Sequence[cst.BaseSmallStatement]:
     if isinstance(statement, cst.SimpleStatementLine):
         return statement.body
     if isinstance(statement, cst.BaseSmallStatement):
@@ -95,7 +102,9 @@ class ClassScanner:
                 keywords = _keywords(expr) if isinstance(expr, cst.Call) else {}
                 frozen = _is_true(keywords.get("frozen"))
                 kw_only = _is_true(keywords.get("kw_only"))
-        bases = tuple(self._base(arg.value) for arg in node.bases if not arg.keyword and not arg.star)
+        bases = tuple(
+            self._base(arg.value) for arg in node.bases if not arg.keyword and not arg.star
+        )
         is_enum = any(base in ENUM_BASES or base in self.enums for base in bases)
         if is_enum:
             self.enums.add(qualname)
@@ -121,9 +130,7 @@ class ClassScanner:
 
     def _members(
         self, node: cst.ClassDef, kw_only: bool, is_enum: bool, is_agent: bool
-    ) -> tuple[
-        tuple[FieldDef, ...], tuple[tuple[str, LiteralValue], ...], tuple[MethodDef, ...]
-    ]:
+    ) -> tuple[tuple[FieldDef, ...], tuple[tuple[str, LiteralValue], ...], tuple[MethodDef, ...]]:
         fields: list[FieldDef] = []
         members: list[tuple[str, LiteralValue]] = []
         methods: list[MethodDef] = []
@@ -165,7 +172,15 @@ class ClassScanner:
                     kw_only = _is_true(keywords["kw_only"])
         anchor = self.ctx.record(target)
         return FieldDef(
-            target.value, annotation, anchor, has_default, factory, init, kw_only, transient, classvar
+            target.value,
+            annotation,
+            anchor,
+            has_default,
+            factory,
+            init,
+            kw_only,
+            transient,
+            classvar,
         )
 
     def _enum_members(self, node: cst.Assign) -> list[tuple[str, LiteralValue]]:
@@ -220,8 +235,10 @@ class ClassScanner:
     def _params(self, params: cst.Parameters, skip_first: bool) -> tuple[ParamDef, ...]:
         """Parameters in order, without the first `self`/`cls` of instance and class methods."""
         found: list[ParamDef] = []
-        positional = [(p, "positional_only") for p in params.posonly_params]
-        positional += [(p, "positional") for p in params.params]
+        positional: list[tuple[cst.Param, ParamKind]] = [
+            *((p, "positional_only") for p in params.posonly_params),
+            *((p, "positional") for p in params.params),
+        ]
         for param, kind in positional[1:] if skip_first else positional:
             found.append(self._param(param, kind))
         if isinstance(params.star_arg, cst.Param):
@@ -231,14 +248,14 @@ class ClassScanner:
             found.append(self._param(params.star_kwarg, "var_keyword"))
         return tuple(found)
 
-    def _param(self, param: cst.Param, kind: str) -> ParamDef:
+    def _param(self, param: cst.Param, kind: ParamKind) -> ParamDef:
         annotation: TypeExpr | None = None
         if param.annotation is not None:
             annotation = self.types.convert(param.annotation.annotation)
         return ParamDef(
             param.name.value,
             annotation,
-            kind,  # type: ignore[arg-type]
+            kind,
             param.default is not None,
             self.ctx.record(param.name),
         )

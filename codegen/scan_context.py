@@ -31,7 +31,9 @@ def _literal(expr: cst.BaseExpression) -> tuple[bool, LiteralValue]:
     if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
         value = expr.evaluated_value
         return (True, value) if isinstance(value, str) else _NOT_LITERAL
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.expression, cst.Integer | cst.Float):
+    if isinstance(expr, cst.UnaryOperation) and isinstance(
+        expr.expression, cst.Integer | cst.Float
+    ):
         number = expr.expression.evaluated_value
         if isinstance(expr.operator, cst.Minus):
             return True, -number
@@ -55,7 +57,10 @@ class Context:
 
     def text(self, node: cst.CSTNode) -> str:
         """The source text of `node` (cheap paths for names and simple literals)."""
-        if isinstance(node, cst.Name | cst.Integer | cst.Float | cst.SimpleString) and not node.lpar:
+        if (
+            isinstance(node, cst.Name | cst.Integer | cst.Float | cst.SimpleString)
+            and not node.lpar
+        ):
             return node.value
         if isinstance(node, cst.Attribute) and not node.lpar:
             parts = dotted_parts(node)

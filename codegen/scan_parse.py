@@ -41,14 +41,16 @@ def parse(source: bytes, path: str) -> cst.Module | Finding:
         return _undecodable(source, path, error)
     too_deep = _too_deep(source, text)
     if too_deep:
-        return Finding("GLM900", f"{NESTING} ({too_deep}); simplify the expression", path, span=START)
+        return Finding(
+            "GLM900", f"{NESTING} ({too_deep}); simplify the expression", path, span=START
+        )
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return _syntax_error(error, path)
     except (RecursionError, MemoryError):
         return Finding("GLM900", f"{NESTING}; simplify the expression", path, span=START)
-    except BaseException as error:  # noqa: BLE001 - the native parser may raise a Rust panic
+    except BaseException as error:  # the native parser may raise a Rust panic (BaseException)
         if isinstance(error, _PASSTHROUGH):
             raise
         message = f"cannot parse: {type(error).__name__}: {error}; fix the syntax error"
@@ -62,12 +64,17 @@ def _decode(source: bytes) -> str:
 
 def _undecodable(source: bytes, path: str, error: Exception) -> Finding:
     span = START
+    if isinstance(error, SyntaxError) and "encoding" in str(error):
+        try:  # detect_encoding found bytes that are not UTF-8 in the first lines: say where
+            source.decode("utf-8")
+        except UnicodeDecodeError as where:
+            error = where
     if isinstance(error, UnicodeDecodeError):
         before = source[: error.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         span = Span(line, column, line, column + 1)
-        reason = f"{error.reason} (byte 0x{source[error.start]:02x})"
+        reason = f"byte 0x{source[error.start]:02x} is not valid {error.encoding} ({error.reason})"
     else:
         reason = getattr(error, "msg", None) or str(error)
     message = (
@@ -90,9 +97,12 @@ def _syntax_error(error: cst.ParserSyntaxError, path: str) -> Finding:
 def _too_deep(source: bytes, text: str) -> str:
     """Why libcst must not parse this file (nesting beyond CPython's limits), or ""."""
     brackets = source.translate(_SIGNS, _NOT_BRACKETS)
-    if len(brackets) > MAX_BRACKETS and _rise(brackets) > MAX_BRACKETS:
-        if _exact_brackets(text) > MAX_BRACKETS:
-            return f"more than {MAX_BRACKETS} nested brackets"
+    if (
+        len(brackets) > MAX_BRACKETS
+        and _rise(brackets) > MAX_BRACKETS
+        and _exact_brackets(text) > MAX_BRACKETS
+    ):
+        return f"more than {MAX_BRACKETS} nested brackets"
     if len(source) > LONG_LINE and max(map(len, source.splitlines())) > LONG_LINE:
         return _ast_depth(text)
     return ""

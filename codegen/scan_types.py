@@ -104,7 +104,9 @@ class TypeReader:
             return self.invalid(expr)
         try:
             parsed = cst.parse_expression(source)
-        except Exception:  # noqa: BLE001 - any parser failure means "not a type expression"
+        except BaseException as error:  # any parser failure (even a Rust panic): not a type
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
             return self.invalid(expr)
         return self.convert(parsed)
 
@@ -124,7 +126,9 @@ class TypeReader:
         args = tuple(self.convert(item) for item in items)
         return TypeExpr("generic", self.ctx.text(expr), name=origin, args=args)
 
-    def _optional(self, expr: cst.Subscript, origin: str, items: list[cst.BaseExpression]) -> TypeExpr:
+    def _optional(
+        self, expr: cst.Subscript, origin: str, items: list[cst.BaseExpression]
+    ) -> TypeExpr:
         members = [self.convert(item) for item in items]
         return self._union(self.ctx.text(expr), [*members, TypeExpr("none", "None")])
 
@@ -139,7 +143,9 @@ class TypeReader:
         args = tuple(self._literal_arg(item) for item in items)
         return TypeExpr("generic", self.ctx.text(expr), name=origin, args=args)
 
-    def _annotated(self, expr: cst.Subscript, origin: str, items: list[cst.BaseExpression]) -> TypeExpr:
+    def _annotated(
+        self, expr: cst.Subscript, origin: str, items: list[cst.BaseExpression]
+    ) -> TypeExpr:
         first = [self.convert(item) for item in items[:1]]
         metadata = [self._metadata(item) for item in items[1:]]
         return TypeExpr("generic", self.ctx.text(expr), name=origin, args=(*first, *metadata))

@@ -57,7 +57,7 @@ def scan_source(source: bytes, path: str, module: str) -> ScannedFile | ScanFail
     except (RecursionError, MemoryError):
         message = f"{NESTING}; simplify the expression"
         return ScanFailure(Finding("GLM900", message, path, span=START))
-    except BaseException as error:  # noqa: BLE001 - one bad file must never stop a run
+    except BaseException as error:  # one bad file must never stop a run
         if isinstance(error, _PASSTHROUGH):
             raise
         message = (

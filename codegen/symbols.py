@@ -74,6 +74,12 @@ class MissingSym:
 
 
 Symbol = ClassSym | AliasSym | ExternalSym | MissingSym
+ClassKey = tuple[str, str]
+
+
+def class_key(sym: ClassSym) -> ClassKey:
+    """Identifies a class even when two files of a run share a module name."""
+    return sym.scan.path, sym.cls.qualname
 
 
 def canonical(name: str) -> str:
@@ -96,16 +102,18 @@ class SymbolTable:
         for scan in scans:
             self._modules.setdefault(scan.module, scan)
         self._scans = list(scans)
-        self._symbols: dict[str, Symbol] = {}
-        self._mros: dict[str, tuple[ClassSym, ...]] = {}
+        self._symbols: dict[tuple[str, str], Symbol] = {}
+        self._mros: dict[ClassKey, tuple[ClassSym, ...]] = {}
 
     @property
     def scans(self) -> tuple[ModuleScan, ...]:
         """The input scans, then every scan loaded on demand, in load order."""
         return tuple(self._scans)
 
-    def module(self, name: str) -> ModuleScan | None:
-        """The scan of module `name`, loading it once; None when it is not part of the tree."""
+    def module(self, name: str, home: ModuleScan | None = None) -> ModuleScan | None:
+        """The scan of module `name` (`home` when it is that module), loading it once, or None."""
+        if home is not None and name == home.module:
+            return home
         if name not in self._modules:
             scan = self._load(name) if _is_dotted_name(name) else None
             self._modules[name] = scan
@@ -113,13 +121,19 @@ class SymbolTable:
                 self._scans.append(scan)
         return self._modules[name]
 
-    def lookup(self, qualname: str) -> Symbol:
-        """Follow a qualified name through modules, re-exports and imports to what defines it."""
-        if qualname not in self._symbols:
-            self._symbols[qualname] = self._follow(qualname)
-        return self._symbols[qualname]
+    def lookup(self, qualname: str, home: ModuleScan | None = None) -> Symbol:
+        """Follow a qualified name through modules, re-exports and imports to what defines it.
 
-    def _follow(self, qualname: str) -> Symbol:
+        `home` is the scan the name was written in: its own names are looked up there even when
+        another file of the run has the same module name (top-level scripts of two directories).
+        """
+        local = home is not None and qualname.startswith(home.module + ".")
+        key = (home.path if home is not None and local else "", qualname)
+        if key not in self._symbols:
+            self._symbols[key] = self._follow(qualname, home if local else None)
+        return self._symbols[key]
+
+    def _follow(self, qualname: str, home: ModuleScan | None) -> Symbol:
         seen: set[str] = set()
         name = canonical(qualname)
         while name not in seen:
@@ -129,7 +143,7 @@ class SymbolTable:
                 return ExternalSym(name, known=True)
             if "." not in name or not _is_dotted_name(name):
                 return MissingSym(f"unknown name {name}")
-            found = self._split(name)
+            found = self._split(name, home)
             if found is None:
                 return ExternalSym(name, known=False)
             scan, head, rest = found
@@ -139,14 +153,16 @@ class SymbolTable:
             target = dict(scan.imports).get(head)
             if target is None:
                 return self._missing(name, scan, head, rest)
-            name = canonical(".".join((target, *rest)))
+            name, home = canonical(".".join((target, *rest))), scan
         return MissingSym(f"import cycle at {name}")
 
-    def _split(self, name: str) -> tuple[ModuleScan, str, tuple[str, ...]] | None:
+    def _split(
+        self, name: str, home: ModuleScan | None
+    ) -> tuple[ModuleScan, str, tuple[str, ...]] | None:
         """The longest module prefix of `name` in the tree, the next part, and the parts after it."""
         parts = name.split(".")
         for end in range(len(parts) - 1, 0, -1):
-            scan = self.module(".".join(parts[:end]))
+            scan = self.module(".".join(parts[:end]), home)
             if scan is not None:
                 return scan, parts[end], tuple(parts[end + 1 :])
         return None
@@ -154,68 +170,68 @@ class SymbolTable:
     def _missing(self, name: str, scan: ModuleScan, head: str, rest: tuple[str, ...]) -> MissingSym:
         if self.module(name) is not None:
             return MissingSym(f"{name} is a module, not a type")
-        return MissingSym(f"unknown name {'.'.join((head, *rest))} in {scan.module}")
+        if rest:
+            return MissingSym(f"cannot find {name}: no module {scan.module}.{head} in the tree")
+        return MissingSym(f"unknown name {head} in {scan.module}")
 
-    def class_of(self, qualname: str) -> ClassSym | None:
+    def class_of(self, qualname: str, home: ModuleScan | None = None) -> ClassSym | None:
         """The project class `qualname` leads to, also through aliases like `Base = OtherClass`."""
-        symbol = self.lookup(qualname)
+        symbol = self.lookup(qualname, home)
         seen: set[str] = set()
         while isinstance(symbol, AliasSym) and symbol.alias.qualname not in seen:
             seen.add(symbol.alias.qualname)
             target = symbol.alias.target
             if target.kind != "name" or symbol.alias.is_newtype:
                 return None
-            symbol = self.lookup(target.name)
+            symbol = self.lookup(target.name, symbol.scan)
         return symbol if isinstance(symbol, ClassSym) else None
 
-    def external_name(self, expr: TypeExpr) -> str:
+    def external_name(self, expr: TypeExpr, home: ModuleScan | None = None) -> str:
         """The known outside name a name/generic expression refers to, or ""."""
         if expr.kind not in ("name", "generic"):
             return ""
-        symbol = self.lookup(expr.name)
+        symbol = self.lookup(expr.name, home)
         return symbol.name if isinstance(symbol, ExternalSym) else ""
 
     def bases(self, sym: ClassSym) -> list[ClassSym]:
         """The project classes among the direct bases (self-inheritance and repeats dropped)."""
-        found: dict[str, ClassSym] = {}
+        found: dict[ClassKey, ClassSym] = {}
         for base in sym.cls.bases:
-            cls = self.class_of(base)
-            if cls is not None and cls.cls.qualname != sym.cls.qualname:
-                found.setdefault(cls.cls.qualname, cls)
+            cls = self.class_of(base, sym.scan)
+            if cls is not None and class_key(cls) != class_key(sym):
+                found.setdefault(class_key(cls), cls)
         return list(found.values())
 
     def mro(self, sym: ClassSym) -> tuple[ClassSym, ...]:
         """The project classes of the method resolution order, `sym` first (C3, cycles cut)."""
-        active: set[str] = set()
+        active: set[ClassKey] = set()
         stack = [sym]
         while stack:
             top = stack[-1]
-            name = top.cls.qualname
-            if name in self._mros:
+            key = class_key(top)
+            if key in self._mros:
                 stack.pop()
                 continue
-            active.add(name)
+            active.add(key)
             bases = self.bases(top)
             todo = [
-                b
-                for b in bases
-                if b.cls.qualname not in self._mros and b.cls.qualname not in active
+                b for b in bases if class_key(b) not in self._mros and class_key(b) not in active
             ]
             if todo:
                 stack.extend(todo)
                 continue
-            done = [b for b in bases if b.cls.qualname in self._mros]
-            self._mros[name] = _c3(top, [self._mros[b.cls.qualname] for b in done], done)
-            active.discard(name)
+            done = [b for b in bases if class_key(b) in self._mros]
+            self._mros[key] = _c3(top, [self._mros[class_key(b)] for b in done], done)
+            active.discard(key)
             stack.pop()
-        return self._mros[sym.cls.qualname]
+        return self._mros[class_key(sym)]
 
     def external_bases(self, sym: ClassSym) -> set[str]:
         """Known outside names among the bases of every project class in the MRO."""
         names: set[str] = set()
         for cls in self.mro(sym):
             for base in cls.cls.bases:
-                symbol = self.lookup(base)
+                symbol = self.lookup(base, cls.scan)
                 if isinstance(symbol, ExternalSym) and symbol.known:
                     names.add(symbol.name)
         return names
@@ -227,12 +243,10 @@ class SymbolTable:
             if not cls.cls.is_dataclass:
                 continue
             for field in cls.cls.fields:
-                if not self._is_classvar(field):
+                classvar = self.external_name(field.annotation, cls.scan) == "typing.ClassVar"
+                if not (field.classvar or classvar):
                     fields[field.name] = (cls.scan, field)
         return list(fields.values())
-
-    def _is_classvar(self, field: FieldDef) -> bool:
-        return field.classvar or self.external_name(field.annotation) == "typing.ClassVar"
 
     def enum_flavor(self, sym: ClassSym) -> EnumFlavor | None:
         """How an enum's `auto()` values come out, or None when the class is not an enum."""
@@ -275,20 +289,20 @@ def _c3(
     pending = [list(m) for m in base_mros] + [list(bases)]
     while any(pending):
         heads = [seq[0] for seq in pending if seq]
-        tails = {c.cls.qualname for seq in pending for c in seq[1:]}
-        head = next((h for h in heads if h.cls.qualname not in tails), None)
+        tails = {class_key(c) for seq in pending for c in seq[1:]}
+        head = next((h for h in heads if class_key(h) not in tails), None)
         if head is None:
             return _first_seen([sym], *base_mros)
         result.append(head)
-        pending = [[c for c in seq if c.cls.qualname != head.cls.qualname] for seq in pending]
+        pending = [[c for c in seq if class_key(c) != class_key(head)] for seq in pending]
     return tuple(result)
 
 
 def _first_seen(*groups: Iterable[ClassSym]) -> tuple[ClassSym, ...]:
-    found: dict[str, ClassSym] = {}
+    found: dict[ClassKey, ClassSym] = {}
     for group in groups:
         for cls in group:
-            found.setdefault(cls.cls.qualname, cls)
+            found.setdefault(class_key(cls), cls)
     return tuple(found.values())
 
 

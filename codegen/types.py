@@ -11,6 +11,7 @@ from .model import (
     Agent,
     DataclassInfo,
     EnumInfo,
+    ModuleScan,
     Project,
     StateField,
     TypeExpr,
@@ -18,12 +19,14 @@ from .model import (
 )
 from .symbols import (
     AliasSym,
+    ClassKey,
     ClassSym,
     EnumFlavor,
     ExternalSym,
     MissingSym,
     Symbol,
     SymbolTable,
+    class_key,
     enum_info,
 )
 from .typenames import (
@@ -54,11 +57,17 @@ def unsupported(text: str, reason: str) -> TypeRef:
 class _Ctx:
     """Where a resolution is: the aliases being expanded (for cycles) and the nesting depth."""
 
+    home: ModuleScan | None = None
+    """The scan the expression was written in (its names are looked up from there)."""
     aliases: tuple[str, ...] = ()
     depth: int = 0
 
-    def enter(self, alias: str = "") -> _Ctx:
-        return _Ctx((*self.aliases, alias) if alias else self.aliases, self.depth + 1)
+    def enter(self) -> _Ctx:
+        return _Ctx(self.home, self.aliases, self.depth + 1)
+
+    def expand(self, alias: AliasSym) -> _Ctx:
+        """Into an alias's target, which was written in the alias's own module."""
+        return _Ctx(alias.scan, (*self.aliases, alias.alias.qualname), self.depth + 1)
 
 
 Handler = Callable[[TypeExpr, _Ctx], TypeRef]
@@ -71,9 +80,9 @@ class TypeResolver:
         self.symbols = symbols
         self.dataclasses: dict[str, DataclassInfo] = {}
         self.enums: dict[str, EnumInfo] = {}
-        self._enum_infos: dict[str, EnumInfo | str] = {}
+        self._enum_infos: dict[ClassKey, EnumInfo | str] = {}
         self._pending: deque[ClassSym] = deque()
-        self._done: set[str] = set()
+        self._done: set[ClassKey] = set()
         self._kinds: dict[str, Handler] = {
             "name": self._name,
             "generic": self._generic,
@@ -96,9 +105,9 @@ class TypeResolver:
             "typing.Literal": self._literal,
         }
 
-    def resolve(self, expr: TypeExpr) -> TypeRef:
-        """The TypeRef of an annotation; project dataclasses it reaches are queued for `drain`."""
-        return self._expr(expr, _Ctx())
+    def resolve(self, expr: TypeExpr, home: ModuleScan | None = None) -> TypeRef:
+        """The TypeRef of an annotation written in `home`; dataclasses it reaches wait for `drain`."""
+        return self._expr(expr, _Ctx(home))
 
     def state(self, sym: ClassSym) -> DataclassInfo:
         """The resolved view of a dataclass, registered in `dataclasses` (an agent's own state)."""
@@ -122,12 +131,12 @@ class TypeResolver:
 
     def _complete(self, sym: ClassSym) -> DataclassInfo:
         name = sym.cls.qualname
-        if name not in self._done:
-            self._done.add(name)
+        if class_key(sym) not in self._done:
+            self._done.add(class_key(sym))
             fields = tuple(
                 StateField(
                     name=field.name,
-                    type=self.resolve(field.annotation),
+                    type=self.resolve(field.annotation, scan),
                     anchor=field.anchor,
                     path=scan.path,
                     init=field.init,
@@ -135,7 +144,7 @@ class TypeResolver:
                     transient=field.transient,
                 )
                 for scan, field in self.symbols.dataclass_fields(sym)
-                if self.symbols.external_name(field.annotation) != "dataclasses.InitVar"
+                if self.symbols.external_name(field.annotation, scan) != "dataclasses.InitVar"
             )
             self.dataclasses[name] = replace(self.dataclasses[name], fields=fields)
         return self.dataclasses[name]
@@ -154,7 +163,7 @@ class TypeResolver:
         return tuple(self._expr(arg, ctx.enter()) for arg in expr.args)
 
     def _name(self, expr: TypeExpr, ctx: _Ctx) -> TypeRef:
-        return self._symbol(self.symbols.lookup(expr.name), expr, ctx)
+        return self._symbol(self.symbols.lookup(expr.name, ctx.home), expr, ctx)
 
     def _symbol(self, symbol: Symbol, expr: TypeExpr, ctx: _Ctx) -> TypeRef:
         match symbol:
@@ -173,7 +182,7 @@ class TypeResolver:
         if name in ctx.aliases:
             cycle = [*ctx.aliases[ctx.aliases.index(name) :], name]
             return unsupported(expr.text, "alias cycle: " + " -> ".join(cycle))
-        return replace(self._expr(sym.alias.target, ctx.enter(name)), text=expr.text)
+        return replace(self._expr(sym.alias.target, ctx.expand(sym)), text=expr.text)
 
     def _class(self, sym: ClassSym, text: str) -> TypeRef:
         flavor = self.symbols.enum_flavor(sym)
@@ -187,17 +196,17 @@ class TypeResolver:
         return unsupported(text, template.format(name=sym.cls.name))
 
     def _enum(self, sym: ClassSym, flavor: EnumFlavor, text: str) -> TypeRef:
-        name = sym.cls.qualname
-        if name not in self._enum_infos:
-            self._enum_infos[name] = enum_info(sym, flavor)
-        info = self._enum_infos[name]
+        name, key = sym.cls.qualname, class_key(sym)
+        if key not in self._enum_infos:
+            self._enum_infos[key] = enum_info(sym, flavor)
+        info = self._enum_infos[key]
         if isinstance(info, str):
             return unsupported(text, info)
         self.enums.setdefault(name, info)
         return TypeRef("enum", text, name=name)
 
     def _generic(self, expr: TypeExpr, ctx: _Ctx) -> TypeRef:
-        symbol = self.symbols.lookup(expr.name)
+        symbol = self.symbols.lookup(expr.name, ctx.home)
         match symbol:
             case ExternalSym(known=True) if symbol.name in self._generics:
                 return self._generics[symbol.name](expr, ctx)
@@ -221,7 +230,7 @@ class TypeResolver:
             return unsupported(expr.text, reason)
         if ctx.depth > MAX_DEPTH:
             return unsupported(expr.text, "the type is nested too deeply to analyze")
-        return self._generic(replace(expr, name=target.name), ctx.enter(name))
+        return self._generic(replace(expr, name=target.name), ctx.expand(sym))
 
     def _sequence(self, kind: SequenceKind, expr: TypeExpr, ctx: _Ctx) -> TypeRef:
         if len(expr.args) != 1 or expr.args[0].kind == "ellipsis":
@@ -282,7 +291,10 @@ class TypeResolver:
                 has_none = True
             elif arg.kind == "literal" and isinstance(arg.value, str | int):
                 values.append(arg.value)
-            elif arg.kind == "generic" and self.symbols.external_name(arg) == "typing.Literal":
+            elif (
+                arg.kind == "generic"
+                and self.symbols.external_name(arg, ctx.home) == "typing.Literal"
+            ):
                 nested = self._expr(arg, ctx.enter())
                 if nested.kind == "unsupported":
                     return replace(nested, text=expr.text)

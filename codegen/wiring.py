@@ -15,7 +15,7 @@ from runtime_stub.snapshotting import Disabled, Enabled, EveryN, Periodic, parse
 from .codecs import Codecs
 from .model import Agent, DataclassInfo, Method, Param, Project
 from .names import ImportLine, Names
-from .pysource import Fragment, call, py_str, tuple_of
+from .pysource import Fragment, call, fits, py_str, tuple_of
 from .records import Record, Signature
 from .types import state_problems
 
@@ -107,8 +107,11 @@ def _json_load_body(state: DataclassInfo, load: str, type_name: str) -> tuple[Fr
     for index, name in enumerate(stored):
         if state.frozen:
             assignments.append(call("object.__setattr__", "agent", py_str(name), f"state[{index}]"))
-        else:
+        elif fits(f"agent.{name} = state[{index}]", 4):
             assignments.append(f"agent.{name} = state[{index}]")
+        else:  # ruff would wrap a long right-hand side in parentheses; a call stays as written
+            assignment = call("object.__setattr__", "agent", py_str(name), f"state[{index}]")
+            assignments.append(assignment)
     return (call("state = _sj.load", "payload", load, type_name), *assignments)
 
 

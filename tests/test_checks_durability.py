@@ -162,14 +162,14 @@ def test_glm033_for_every_non_deterministic_spelling(tree: Tree) -> None:
     assert [d.code for d in found] == ["GLM033"] * 11
     assert [d.line for d in found] == sorted(
         line_of(source, needle)
-        for needle in ("time.monotonic", *(f"{letter} = " for letter in "abcdefghij"))
+        for needle in ("time.monotonic", *(f" {letter} = " for letter in "abcdefghij"))
     )
     by_line = {d.line: d.message for d in found}
-    assert 'time.time() in method "record"' in by_line[line_of(source, "a = ")]
-    assert "use the durable stand-in runtime_stub.now()" in by_line[line_of(source, "b = ")]
-    assert "runtime_stub.random()" in by_line[line_of(source, "f = ")]
-    assert "runtime_stub.uuid4()" in by_line[line_of(source, "g = ")]
-    assert "durable_call(" in by_line[line_of(source, "i = ")]
+    assert 'time.time() in method "record"' in by_line[line_of(source, " a = ")]
+    assert "use the durable stand-in runtime_stub.now()" in by_line[line_of(source, " b = ")]
+    assert "runtime_stub.random()" in by_line[line_of(source, " f = ")]
+    assert "runtime_stub.uuid4()" in by_line[line_of(source, " g = ")]
+    assert "durable_call(" in by_line[line_of(source, " i = ")]
 
 
 def test_glm033_not_in_ephemeral_agents(tree: Tree) -> None:

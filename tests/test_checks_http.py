@@ -72,7 +72,7 @@ class StoreAgent:
 
 
 def test_glm020_for_a_mount_suggests_the_repaired_path(tree: Tree) -> None:
-    tree.write({"agents.py": MOUNTED.format(mount='"stores//{region}/ {name}"', methods="")})
+    tree.write({"agents.py": MOUNTED.format(mount='"stores//{region}/{name}"', methods="")})
     (found,) = tree.check()
     assert (found.code, found.line) == ("GLM020", 4)
     assert 'did you mean "/stores/{region}/{name}"?' in found.message

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from codegen.api import check
 from codegen.diagnostics import (
     Diagnostic,
     Severity,
@@ -213,3 +214,12 @@ def test_select_and_ignore_by_code_or_prefix(
     code: str, select: tuple[str, ...], ignore: tuple[str, ...], expected: bool
 ) -> None:
     assert selected(code, select, ignore) is expected
+
+
+def test_the_example_project_is_clean_in_every_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT / "fixtures" / "examples")
+    # Generated-file freshness (GLM040-042) is the generator's golden test; here: the checks.
+    result = check(["."], ignore=("GLM04",))
+    assert result.diagnostics == () and result.files >= 8
+    assert format_text(result.diagnostics) == "" and format_json(result.diagnostics) == "[]\n"
+    assert json.loads(format_sarif(result.diagnostics))["runs"][0]["results"] == []

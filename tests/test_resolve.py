@@ -43,6 +43,11 @@ class Tree:
         return resolve([self.scan(m) for m in modules], self.load)
 
 
+def with_header(body: str) -> str:
+    """An agent module: the usual imports, then `body` (dedented)."""
+    return HEADER + textwrap.dedent(body)
+
+
 def tree(tmp_path: Path, **files: str) -> Tree:
     """Files by dotted module name (`pkg.__init__` for a package); sources are dedented."""
     return Tree(tmp_path, {name.replace(".", "/") + ".py": src for name, src in files.items()})
@@ -69,8 +74,8 @@ def problems_of(project: Project, agent: Agent) -> list[tuple[str, str]]:
 def test_agent_options(tmp_path: Path) -> None:
     project = tree(
         tmp_path,
-        agents=HEADER
-        + """
+        agents=with_header(
+            """
         NAME = "x"
 
         @agent
@@ -87,7 +92,8 @@ def test_agent_options(tmp_path: Path) -> None:
 
         class NotAnAgent:
             pass
-        """,
+        """
+        ),
     ).resolve("agents")
     plain, full, not_literal = project.agents
     assert (plain.type_name, plain.mode, plain.snapshotting, plain.mount) == (
@@ -167,8 +173,8 @@ def test_dataclass_constructor(tmp_path: Path) -> None:
             owner: str
             size: int = 1
         """,
-        agents=HEADER
-        + """
+        agents=with_header(
+            """
         from typing import ClassVar
         from base import Base
 
@@ -181,7 +187,8 @@ def test_dataclass_constructor(tmp_path: Path) -> None:
             cache: dict[str, int] = transient(default_factory=dict)
             LIMIT: ClassVar[int] = 3
             tag: str = field(default="", kw_only=True)
-        """,
+        """
+        ),
     ).resolve("agents")
     agent = project.agents[0]
     assert [(p.name, p.kind, p.has_default, p.path) for p in agent.constructor] == [
@@ -230,8 +237,8 @@ def test_methods(tmp_path: Path) -> None:
             def shared(self) -> int: ...
             def save_snapshot(self) -> bytes: ...
         """,
-        agents=HEADER
-        + """
+        agents=with_header(
+            """
         from base import Base
 
         @agent
@@ -247,7 +254,8 @@ def test_methods(tmp_path: Path) -> None:
             def size(self) -> int: ...
             def load_snapshot(self, data: bytes) -> None: ...
             def untyped(self, a): ...
-        """,
+        """
+        ),
     ).resolve("agents")
     agent = project.agents[0]
     assert [(m.name, m.path, m.is_async) for m in agent.methods] == [
@@ -418,8 +426,8 @@ def test_aliases_newtype_annotated_across_modules(tmp_path: Path) -> None:
         MaybeTags = Optional[Tags]
         Positive = Annotated[int, "positive"]
         """,
-        agents=HEADER
-        + """
+        agents=with_header(
+            """
         from types_ import UserId, MaybeTags, Positive
         @agent
         @dataclass
@@ -428,7 +436,8 @@ def test_aliases_newtype_annotated_across_modules(tmp_path: Path) -> None:
             tags: MaybeTags
             count: Positive
             users: "dict[UserId, Positive]"
-        """,
+        """
+        ),
     ).resolve("agents")
     agent = project.agents[0]
     assert state_type(agent, "user") == TypeRef("uuid", "UserId")
@@ -503,8 +512,8 @@ def test_inherited_fields_override_and_recursion_through_bases(tmp_path: Path) -
             value: object
             children: "list[Node]"
         """,
-        agents=HEADER
-        + """
+        agents=with_header(
+            """
         from base import Node
         @dataclass
         class IntNode(Node):
@@ -515,7 +524,8 @@ def test_inherited_fields_override_and_recursion_through_bases(tmp_path: Path) -
         @dataclass
         class A:
             root: IntNode
-        """,
+        """
+        ),
     ).resolve("agents")
     node = project.dataclasses["agents.IntNode"]
     assert [(f.name, f.type.kind, f.path) for f in node.fields] == [
@@ -533,8 +543,8 @@ def test_broken_trees_do_not_raise(tmp_path: Path) -> None:
         tmp_path,
         **{
             "pkg.__init__": "from .nowhere import Gone\nfrom .agents import Loop\n",
-            "pkg.agents": HEADER
-            + """
+            "pkg.agents": with_header(
+                """
             from missing.module import Thing
             from . import Gone
             A = B
@@ -548,7 +558,8 @@ def test_broken_trees_do_not_raise(tmp_path: Path) -> None:
                 thing: Thing
                 gone: Gone
                 loop: Loop
-            """,
+            """
+            ),
         },
     ).resolve("pkg.agents")
     reasons = dict(problems_of(project, project.agents[0]))
@@ -556,3 +567,144 @@ def test_broken_trees_do_not_raise(tmp_path: Path) -> None:
     assert "Gone" in reasons["gone"]
     assert reasons["loop"] == "Loop is not a dataclass; decorate it with @dataclass"
     assert "a" in reasons
+
+
+def test_same_module_name_in_two_directories(tmp_path: Path) -> None:
+    first = tree(
+        tmp_path / "one",
+        agents=with_header(
+            """
+            @dataclass
+            class Note:
+                text: str
+
+            @agent(snapshotting="every(1)")
+            @dataclass
+            class Notes:
+                notes: list[Note]
+            """
+        ),
+    )
+    second = tree(
+        tmp_path / "two",
+        agents=with_header(
+            """
+            @dataclass
+            class Task:
+                done: bool
+
+            @agent(snapshotting="every(1)")
+            @dataclass
+            class Tasks:
+                tasks: list[Task]
+
+                def add(self, task: Task) -> Task:
+                    return task
+            """
+        ),
+    )
+    scans = [first.scan("agents"), second.scan("agents")]
+    project = resolve(scans, lambda module: None)
+    notes, tasks = project.agents
+    assert state_type(notes, "notes").args[0].name == "agents.Note"
+    assert state_type(tasks, "tasks").args[0].name == "agents.Task"
+    assert tasks.methods[0].returns == TypeRef("dataclass", "Task", name="agents.Task")
+    assert [a.snapshot_kind for a in project.agents] == ["json", "json"]
+
+
+def test_every_supported_type_from_source(tmp_path: Path) -> None:
+    project, agent = one(
+        tmp_path,
+        """
+        import datetime as dt
+        import typing as t
+        from decimal import Decimal
+        from enum import Enum, Flag, IntEnum, auto
+        from typing import Annotated, Dict, FrozenSet, List, Literal, Optional, Set, Tuple, Union
+        from typing_extensions import Literal as L
+        from uuid import UUID
+
+        class Level(IntEnum):
+            LOW = auto()
+            HIGH = auto()
+
+        class Perm(Flag):
+            R = auto()
+            W = auto()
+
+        class Mixin(str, Enum):
+            A = auto()
+            B = "b"
+
+        @agent(snapshotting="periodic(5s)")
+        @dataclass
+        class Everything:
+            s: str
+            i: int
+            f: float
+            b: bool
+            n: None
+            raw: bytes
+            when: dt.datetime
+            day: dt.date
+            clock: dt.time
+            span: dt.timedelta
+            money: Decimal
+            uid: UUID
+            items: List[int]
+            unique: Set[str]
+            frozen: FrozenSet[str]
+            pair: Tuple[int, str]
+            many: tuple[int, ...]
+            by_key: Dict[str, float]
+            by_uuid: dict[UUID, int]
+            by_level: dict[Level, int]
+            by_lit: dict[Literal["a", "b"], int]
+            maybe: Optional[int]
+            maybe2: Union[None, str]
+            maybe3: t.Optional[list[int]]
+            lit: L["x", 1, True]
+            level: Level
+            perm: Perm
+            mixin: Mixin
+            note: Annotated[str, "doc"]
+        """,
+    )
+    assert problems_of(project, agent) == []
+    assert agent.snapshot_kind == "json"
+    kinds = {f.name: f.type.kind for f in agent.state.fields} if agent.state else {}
+    assert kinds == {
+        "s": "str",
+        "i": "int",
+        "f": "float",
+        "b": "bool",
+        "n": "none",
+        "raw": "bytes",
+        "when": "datetime",
+        "day": "date",
+        "clock": "time",
+        "span": "timedelta",
+        "money": "decimal",
+        "uid": "uuid",
+        "items": "list",
+        "unique": "set",
+        "frozen": "frozenset",
+        "pair": "tuple",
+        "many": "tuple_var",
+        "by_key": "dict",
+        "by_uuid": "dict",
+        "by_level": "dict",
+        "by_lit": "dict",
+        "maybe": "optional",
+        "maybe2": "optional",
+        "maybe3": "optional",
+        "lit": "literal",
+        "level": "enum",
+        "perm": "enum",
+        "mixin": "enum",
+        "note": "str",
+    }
+    assert project.enums["agents.Level"].members == (("LOW", 1), ("HIGH", 2))
+    assert project.enums["agents.Perm"].members == (("R", 1), ("W", 2))
+    assert project.enums["agents.Mixin"].members == (("A", "1"), ("B", "b"))
+    assert state_type(agent, "lit").values == ("x", 1, True)

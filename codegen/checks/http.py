@@ -58,21 +58,21 @@ def path_variables(path: str) -> list[str]:
 
 
 def _suggestion(path: str) -> str:
-    """A repaired path when the obvious repair is valid, to put in the message."""
-    repaired = "/" + "/".join(part for part in "".join(path.split()).split("/") if part)
+    """The path with a leading "/" and without empty segments, when that alone repairs it."""
+    repaired = "/" + "/".join(part for part in path.split("/") if part)
     return f'; did you mean "{repaired}"?' if not path_problems(repaired) else ""
 
 
 def _malformed(agent: Agent, what: str, given: Option, path: str = "") -> Finding | None:
     """GLM020 for a literal path option, or None when it is a well-formed string."""
     if not isinstance(given.value, str):
-        message = f'{what} must be a string path such as "/counters/{{name}}", not {given.text}'
+        message = f'{what}={given.text} must be a string path such as "/items/{{id}}"'
         return finding(agent, "GLM020", message, given.anchor, path)
     problems = path_problems(given.value)
     if not problems:
         return None
     message = (
-        f'{what} "{given.value}" is malformed: {"; ".join(problems)}{_suggestion(given.value)}'
+        f'{what}="{given.value}" is malformed: {"; ".join(problems)}{_suggestion(given.value)}'
     )
     return finding(agent, "GLM020", message, given.anchor, path)
 
@@ -156,12 +156,23 @@ def _endpoint(
     if mount.known and not mount.present:
         message = (
             f'@endpoint on method "{method.name}" but the agent has no mount; add one, e.g. '
-            '@agent(mount="/things/{name}"), or remove the @endpoint'
+            f'@agent(mount="{_example_mount(agent)}"), or remove the @endpoint'
         )
         findings.append(finding(agent, "GLM023", message, endpoint.anchor, path))
     if len(verbs) == 1 and verbs[0].literal:
         findings += _route(agent, method, verbs[0], routes, path)
     return findings
+
+
+def _example_mount(agent: Agent) -> str:
+    """A mount that would fit: the kebab-cased class name, then every constructor parameter."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", agent.cls.name)
+    variables = "".join(
+        f"/{{{p.name}}}"
+        for p in agent.constructor
+        if p.kind not in ("var_positional", "var_keyword")
+    )
+    return "/" + "-".join(word.lower() for word in words or [agent.cls.name]) + variables
 
 
 def _endpoint_options(agent: Agent, endpoint: EndpointDef, path: str) -> list[Finding]:
@@ -195,7 +206,7 @@ def _route(
     agent: Agent, method: Method, verb: Option, routes: dict[tuple[str, str], str], path: str
 ) -> list[Finding]:
     """GLM020 / GLM024 / GLM025 for the one literal verb of an endpoint."""
-    malformed = _malformed(agent, f"endpoint path {verb.name}=", verb, path)
+    malformed = _malformed(agent, f"endpoint {verb.name}", verb, path)
     if malformed is not None:
         return [malformed]
     value = str(verb.value)

@@ -8,15 +8,13 @@ from .common import describe_type_problems, finding
 
 __all__ = ["check_signatures"]
 
-SUPPORTED = "see `golem-codegen explain GLM010` for the supported types"
-
 
 def check_signatures(agent: Agent, project: Project) -> list[Finding]:
     """One finding per bad constructor parameter, method parameter and method return."""
     findings = [
         finding(agent, "GLM010", f"constructor {problem}", param.anchor, param.path)
         for param in agent.constructor
-        for problem in [_param_problem(param, project, "constructor")]
+        for problem in [_param_problem(param, project, "constructor", "GLM010")]
         if problem
     ]
     for method in agent.methods:
@@ -24,13 +22,15 @@ def check_signatures(agent: Agent, project: Project) -> list[Finding]:
     return findings
 
 
-def _param_problem(param: Param, project: Project, owner: str) -> str | None:
+def _param_problem(param: Param, project: Project, owner: str, code: str) -> str | None:
     """What is wrong with one parameter, phrased after `constructor` / `method m`, or None."""
     if param.kind in ("var_positional", "var_keyword"):
-        star = "*" if param.kind == "var_positional" else "**"
+        star, example = (
+            ("*", "list[str]") if param.kind == "var_positional" else ("**", "dict[str, str]")
+        )
         return (
             f'parameter "{star}{param.name}" is not supported: agent {owner} parameters need '
-            f"fixed names; use a named parameter such as {param.name}: list[str]"
+            f"fixed names; use a named parameter such as {param.name}: {example}"
         )
     if param.type is None:
         return (
@@ -42,8 +42,12 @@ def _param_problem(param: Param, project: Project, owner: str) -> str | None:
         return None
     return (
         f'parameter "{param.name}" has unsupported type {param.type.text}: {problems}; '
-        f"use a supported type ({SUPPORTED})"
+        f"use a supported type ({_supported(code)})"
     )
+
+
+def _supported(code: str) -> str:
+    return f"`golem-codegen explain {code}` lists the supported types"
 
 
 def _method_findings(agent: Agent, method: Method, project: Project) -> list[Finding]:
@@ -52,7 +56,7 @@ def _method_findings(agent: Agent, method: Method, project: Project) -> list[Fin
     findings = [
         finding(agent, "GLM011", f"{owner} {problem}", param.anchor, path)
         for param in method.params
-        for problem in [_param_problem(param, project, "method")]
+        for problem in [_param_problem(param, project, "method", "GLM011")]
         if problem
     ]
     returns = method.returns
@@ -61,7 +65,8 @@ def _method_findings(agent: Agent, method: Method, project: Project) -> list[Fin
     else:
         reasons = describe_type_problems(returns, project, "return")
         problem = (
-            f"returns unsupported type {returns.text}: {reasons}; use a supported type ({SUPPORTED})"
+            f"returns unsupported type {returns.text}: {reasons}; "
+            f"use a supported type ({_supported('GLM011')})"
             if reasons
             else ""
         )

@@ -170,7 +170,9 @@ def _state(agent: Agent, project: Project) -> list[Finding]:
 
 
 def _field_message(value: str, field: StateField, problems: list[tuple[str, str]]) -> str:
-    details = "; ".join(f'"state.{path}": {reason}' for path, reason in problems)
+    details = "; ".join(
+        reason if path == field.name else f'"state.{path}": {reason}' for path, reason in problems
+    )
     return (
         f'field "state.{field.name}" cannot be saved in a snapshot (snapshotting="{value}"): '
         f"{details} — {BOTH_WAYS}"

@@ -6,6 +6,13 @@ from ..diagnostics import Severity
 from . import Rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
+SUPPORTED_TYPES = (
+    "Supported types: str, int, float, bool, None, bytes, datetime, date, time, timedelta, "
+    "Decimal, UUID, Enum, Literal[...] of str/int/bool, list[T], set[T], frozenset[T], "
+    "tuple[T, ...], tuple[A, B], dict[K, V] with K a str, int, str/int Enum or UUID, T | None, "
+    "Annotated[T, ...], type aliases and NewTypes of these, and dataclasses of the scanned tree "
+    "whose fields have supported types."
+)
 
 RULES = (
     Rule(
@@ -113,7 +120,7 @@ class EchoHandler:
         summary=(
             "The constructor parameters are the agent's identity: the platform encodes them to "
             "address the agent and passes them again on recovery. Each needs an annotation with a "
-            "supported type; *args and **kwargs have no fixed shape."
+            "supported type; *args and **kwargs have no fixed shape. " + SUPPORTED_TYPES
         ),
         fix="Annotate every parameter with a supported type and replace *args/**kwargs by named parameters.",
         bad="""\
@@ -155,7 +162,8 @@ class ChatAgent:
         summary=(
             "Public agent methods are invoked with encoded arguments and their results are recorded "
             "in the oplog, so every parameter and the return need a supported type. A missing return "
-            "annotation is an error too (write `-> None` when the method returns nothing)."
+            "annotation is an error too (write `-> None` when the method returns nothing). "
+            + SUPPORTED_TYPES
         ),
         fix="Annotate the parameter or the return with a supported type, or make the method private (`_name`).",
         bad="""\

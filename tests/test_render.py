@@ -1,0 +1,171 @@
+"""Rendering pieces: Python literals, ruff-stable layout, the header hash, import names."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codegen.names import Names, relative_module
+from codegen.pysource import WIDTH, Group, call, comment_text, py_str, render, tuple_of, width
+from codegen.records import Signature
+from codegen.render import HEADER_MARK, read_header, with_header
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=300)
+@given(ANY_TEXT)
+def test_string_literals_evaluate_back_to_the_same_text(value: str) -> None:
+    literal = py_str(value)
+    assert ast.literal_eval(literal) == value
+    assert "\n" not in literal and "\r" not in literal and "\u2028" not in literal
+
+
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        ("plain", '"plain"'),
+        ("it's", '"it\'s"'),
+        ('say "hi"', "'say \"hi\"'"),
+        ("a'b\"c", '"a\'b\\"c"'),
+        ('"""', '\'"""\''),
+        ("back\\slash", '"back\\\\slash"'),
+        ("line\u2028break\x00é😀", '"line\\u2028break\\x00é😀"'),
+    ],
+)
+def test_string_literals_use_the_quotes_ruff_prefers(value: str, literal: str) -> None:
+    assert py_str(value) == literal
+
+
+def test_comment_text_cannot_end_the_comment() -> None:
+    assert comment_text("a\nb\rc\u2028d") == "a\\nb\\rc\\u2028d"
+
+
+def test_width_counts_wide_characters_twice() -> None:
+    assert width("abc") == 3 and width("日本") == 4 and width("é") == 1
+
+
+def test_fragments_stay_on_one_line_when_they_fit() -> None:
+    fragment = call("f", "a", tuple_of(["b"]))
+    assert render(fragment, 4, ",", "x = ") == "x = f(a, (b,)),"
+
+
+def test_fragments_explode_with_a_magic_trailing_comma() -> None:
+    fragment = call("f", "a" * 40, Group("", ("b" * 40, "c"), "[]"))
+    assert render(fragment, 4) == (
+        "f(\n"
+        + " " * 8 + "a" * 40 + ",\n"
+        + " " * 8 + "[" + "b" * 40 + ", c],\n"
+        + "    )"
+    )  # fmt: skip
+
+
+def test_signatures_explode_then_fall_back_to_any() -> None:
+    short = Signature("f", ("data: object",), "int")
+    assert short.text() == "def f(data: object) -> int:"
+    long_name = "g" * 60
+    exploded = Signature(long_name, ("data: object",), "dict[str, int]")
+    assert exploded.text() == f"def {long_name}(\n    data: object,\n) -> dict[str, int]:"
+    wide = Signature("h", ("data: object",), "tuple[" + ", ".join(["LineItem"] * 12) + "]")
+    assert wide.text().endswith(") -> Any:") and wide.needs_any
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+@pytest.mark.parametrize("line_length", [WIDTH, 88, 120])
+def test_rendered_layouts_are_what_ruff_writes(
+    tmp_path: pytest.TempPathFactory, line_length: int
+) -> None:
+    fragments = [
+        call("x = f", "a" * 30, "b" * 30, "c"),
+        call("y = g", tuple_of(['"' + "q" * 20 + '"']), call("h", "z" * 70)),
+        tuple_of(["1"], "t = "),
+        tuple_of([call("_rt.ParamInfo", '"name"', '"' + "t" * 60 + '"')], "u = "),
+        Group("v = ", ('"' + "w" * 80 + '"',), "[]"),
+        Group("s = ", tuple(f'"{n}"' for n in "abcdefghijklmnopqrstuvwxyz"), "{}"),
+    ]
+    source = "".join(render(fragment, 0) + "\n" for fragment in fragments)
+    path = tmp_path / "layout.py"  # type: ignore[operator]
+    path.write_text(source, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "format",
+            "--isolated",
+            "--line-length",
+            str(line_length),
+            "--diff",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- header
+
+
+def test_header_hash_detects_edits() -> None:
+    text = with_header("body = 1\n", ("counter.py",))
+    assert text.startswith(HEADER_MARK + "\n# Sources: counter.py\n")
+    assert read_header(text).generated and read_header(text).intact
+    assert not read_header(text.replace("body = 1", "body = 2")).intact
+    assert not read_header(text.replace("counter.py", "other.py")).intact
+    assert read_header(text.replace("\n", "\r\n")).intact  # a checkout with CRLF line ends
+
+
+def test_files_without_the_marker_are_not_ours() -> None:
+    assert not read_header("# my own wiring\n").generated
+    assert not read_header("").generated
+    marker_only = HEADER_MARK + "\nx = 1\n"
+    assert read_header(marker_only).generated and not read_header(marker_only).intact
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("module", "package", "spelled"),
+    [
+        ("shop.counter", "shop", ".counter"),
+        ("shop.models", "shop.billing", "..models"),
+        ("shop", "shop", "."),
+        ("shop", "shop.billing", ".."),
+        ("a.b.c.d", "a.x.y", "...b.c.d"),
+        ("other.models", "shop", "other.models"),
+        ("counter", "", "counter"),
+    ],
+)
+def test_relative_imports_inside_packages(module: str, package: str, spelled: str) -> None:
+    assert relative_module(module, package) == spelled
+
+
+def test_colliding_user_classes_are_aliased() -> None:
+    names = Names()
+    assert names.user_class("app.a", "Item") == "Item"
+    assert names.user_class("app.b", "Item") == "Item_2"
+    assert names.user_class("app.c", "datetime") == "datetime_2"
+    assert names.user_class("app.a", "Item") == "Item"
+    names.stdlib("Decimal")
+    lines = [line.text() for line in names.imports("app")]
+    assert lines == [
+        "from decimal import Decimal",
+        "from .a import Item",
+        "from .b import Item as Item_2",
+        "from .c import datetime as datetime_2",
+    ]
+
+
+def test_helper_names_stay_short() -> None:
+    names = Names()
+    assert names.claim("_load_" + "x" * 60, "_load_dataclass") == "_load_dataclass"
+    assert names.claim("_load_" + "y" * 60, "_load_dataclass") == "_load_dataclass_2"
