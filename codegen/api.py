@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Finding, Severity
@@ -24,6 +25,10 @@ __all__ = ["CheckResult", "GenerateResult", "Options", "ScanResult", "check", "g
 PathLike = str | os.PathLike[str]
 GENERATOR_CODES = frozenset({"GLM040", "GLM041"})
 """Codes `generate` itself repairs, so they do not stop it from writing."""
+RENDER_BLOCKERS = frozenset(
+    {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
+)
+"""Errors after which an agent's wiring cannot be rendered, suppressed or not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +78,11 @@ def check(
     run = Run(paths, config, options)
     project = run.project()
     findings = [*run.failures, *_run_checks(project)]
+    found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
-        findings += _generated_findings(_plan(project, run.tree))
-    return CheckResult(run.diagnostics(findings, select, ignore), len(run.tree.sources))
+        changes = _plan(project, run.tree, found, findings)
+        found += run.diagnostics(_generated_findings(changes), select, ignore)
+    return CheckResult(tuple(sorted(found)), len(run.tree.sources))
 
 
 def scan(
@@ -101,9 +108,10 @@ def generate(
     """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
     run = Run(paths, config, options)
     project = run.project()
-    changes = _plan(project, run.tree)
-    findings = [*run.failures, *_run_checks(project), *_generated_findings(changes)]
-    diagnostics = run.diagnostics(findings, (), ())
+    findings = [*run.failures, *_run_checks(project)]
+    found = run.diagnostics(findings, (), ())
+    changes = _plan(project, run.tree, found, findings)
+    diagnostics = tuple(sorted(found + run.diagnostics(_generated_findings(changes), (), ())))
     blocking = [
         d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
     ]
@@ -123,13 +131,30 @@ def _run_checks(project: Project) -> list[Finding]:
     return run_checks(project)
 
 
-def _plan(project: Project, tree: Tree) -> tuple[FileChange, ...]:
+def _plan(project: Project, tree: Tree, found: Sequence[Diagnostic]) -> tuple[FileChange, ...]:
+    """Plan the wiring of every directory whose agents have no errors.
+
+    A directory with errors is not rendered (its agents may be invalid): its generated module is
+    neither reported stale nor deleted, but a foreign or hand-edited one is still reported.
+    """
     from .generate import plan_generation
 
-    return plan_generation(project, tree.generated)
+    broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
+    healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
+    changes = plan_generation(replace(project, agents=healthy), tree.generated)
+    return tuple(
+        change
+        for change in changes
+        if change.path.resolve().parent not in broken or change.action in ("foreign", "edited")
+    )
 
 
 def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:
+    """GLM040-042 for existing golem_agents.py files.
+
+    A module not generated yet is not a diagnostic: `check` lints what is there, and
+    `generate --check` (the CI step) fails on a missing module.
+    """
     from .checks.generated import generated_findings
 
-    return generated_findings(changes)
+    return generated_findings([change for change in changes if change.action != "create"])

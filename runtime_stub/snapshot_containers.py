@@ -190,7 +190,7 @@ def save_list(value: Iterable[T], save: Callable[[T], object]) -> list[object]:
 def save_sorted(value: Iterable[T], save: Callable[[T], Any]) -> list[Any]:
     """A set as a JSON array sorted by the encoded items (which compare among themselves)."""
     items = save_list(value, save)
-    pass
+    items.sort()
     return items
 
 

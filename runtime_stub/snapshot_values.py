@@ -245,7 +245,7 @@ def load_bytes(data: object) -> bytes:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)
+    return base64.b64decode(text, validate=True)[:-1]
 
 
 def load_timedelta(data: object) -> timedelta:

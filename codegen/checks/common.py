@@ -11,7 +11,7 @@ from ..types import serialization_problems
 __all__ = [
     "describe_type_problems",
     "finding",
-    "method_def_path",
+    "method_file",
     "option",
     "own_and_base_classes",
 ]
@@ -43,7 +43,7 @@ def describe_type_problems(ref: TypeRef, project: Project, where: str) -> str:
 
 def own_and_base_classes(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, ClassDef]]:
     """The agent class, then its project base classes depth-first (each once)."""
-    by_qualname = {cls.qualname: (scan, cls) for scan in project.scans for cls in scan.classes}
+    classes = _ClassIndex(project)
     pending = [(agent.scan, agent.cls)]
     seen: set[str] = set()
     while pending:
@@ -52,14 +52,38 @@ def own_and_base_classes(agent: Agent, project: Project) -> Iterator[tuple[Modul
             continue
         seen.add(cls.qualname)
         yield scan, cls
-        pending[0:0] = [by_qualname[base] for base in cls.bases if base in by_qualname]
+        bases = [classes.find(base) for base in cls.bases]
+        pending[0:0] = [base for base in bases if base is not None]
 
 
-def method_def_path(agent: Agent, project: Project, method: MethodDef) -> str:
-    """The file declaring `method` (inherited snapshot methods may live in another module)."""
+class _ClassIndex:
+    """Project classes by qualified name, following re-exports (`pkg.Base` -> `pkg.base.Base`)."""
+
+    def __init__(self, project: Project) -> None:
+        self._classes = {c.qualname: (scan, c) for scan in project.scans for c in scan.classes}
+        self._imports = {scan.module: dict(scan.imports) for scan in project.scans}
+
+    def find(self, qualname: str) -> tuple[ModuleScan, ClassDef] | None:
+        for _ in range(8):  # re-export chains are short; this also ends import cycles
+            if qualname in self._classes:
+                return self._classes[qualname]
+            module, _, name = qualname.rpartition(".")
+            target = self._imports.get(module, {}).get(name)
+            if target is None:
+                return None
+            qualname = target
+        return None
+
+
+def method_file(agent: Agent, project: Project, method: MethodDef) -> str | None:
+    """The file declaring `method` (an inherited snapshot method may live in another module).
+
+    None when the declaring class cannot be found: then the method's anchors index an unknown
+    file's nodes, and findings should go to the agent's class name instead.
+    """
     classes = list(own_and_base_classes(agent, project))
     for same in (lambda a, b: a is b, lambda a, b: a == b):
         for scan, cls in classes:
             if any(same(candidate, method) for candidate in cls.methods):
                 return scan.path
-    return agent.scan.path
+    return None

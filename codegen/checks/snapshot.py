@@ -5,9 +5,9 @@ from __future__ import annotations
 from runtime_stub.snapshotting import VALID_FORMS, Disabled, SnapshottingError, parse_snapshotting
 
 from ..diagnostics import Finding
-from ..model import Agent, MethodDef, Project, StateField, TypeExpr
+from ..model import Agent, Anchor, MethodDef, Project, StateField, TypeExpr
 from ..types import state_problems
-from .common import finding, method_def_path, option
+from .common import finding, method_file, option
 
 __all__ = ["check_snapshots"]
 
@@ -43,8 +43,17 @@ def _pairing(agent: Agent, project: Project) -> list[Finding]:
         f"{present.name} is defined but {missing} is not; a custom snapshot needs both: "
         f"add `{signature}`, or remove {present.name} to use automatic snapshots"
     )
-    path = method_def_path(agent, project, present)
-    return [finding(agent, "GLM001", message, present.anchor, path)]
+    return _findings(agent, project, present, "GLM001", [(present.anchor, message)])
+
+
+def _findings(
+    agent: Agent, project: Project, method: MethodDef, code: str, problems: list[tuple[Anchor, str]]
+) -> list[Finding]:
+    """Findings in the file declaring `method`; at the class name if that file is unknown."""
+    path = method_file(agent, project, method)
+    if path is None:
+        return [finding(agent, code, message, agent.cls.anchor) for _, message in problems]
+    return [finding(agent, code, message, anchor, path) for anchor, message in problems]
 
 
 def _is_bytes(expr: TypeExpr | None) -> bool:
@@ -53,7 +62,8 @@ def _is_bytes(expr: TypeExpr | None) -> bool:
 
 def _shape_problem(method: MethodDef) -> str | None:
     if method.kind != "instance":
-        return f"{method.name} must be a plain instance method, not a {method.kind}method"
+        written = {"static": "@staticmethod", "class": "@classmethod"}.get(method.kind, "@property")
+        return f"{method.name} must be a plain instance method, not a {written}"
     return None
 
 
@@ -62,7 +72,6 @@ def _save_signature(agent: Agent, project: Project) -> list[Finding]:
     method = agent.save_snapshot
     if method is None:
         return []
-    path = method_def_path(agent, project, method)
     problems = [(method.anchor, problem) for problem in [_shape_problem(method)] if problem]
     problems += [
         (param.anchor, f'save_snapshot takes no parameter besides self; remove "{param.name}"')
@@ -71,10 +80,8 @@ def _save_signature(agent: Agent, project: Project) -> list[Finding]:
     if not _is_bytes(method.returns):
         written = "no return annotation" if method.returns is None else f"-> {method.returns.text}"
         problems.append((method.anchor, f"save_snapshot must return bytes, not {written}"))
-    return [
-        finding(agent, "GLM002", f"{problem}; write `{SAVE_SIGNATURE}`", anchor, path)
-        for anchor, problem in problems
-    ]
+    fix = f"write `{SAVE_SIGNATURE}`"
+    return _findings(agent, project, method, "GLM002", [(a, f"{p}; {fix}") for a, p in problems])
 
 
 def _load_signature(agent: Agent, project: Project) -> list[Finding]:
@@ -82,7 +89,6 @@ def _load_signature(agent: Agent, project: Project) -> list[Finding]:
     method = agent.load_snapshot
     if method is None:
         return []
-    path = method_def_path(agent, project, method)
     problems = [(method.anchor, problem) for problem in [_shape_problem(method)] if problem]
     params = method.params
     if not params:
@@ -103,16 +109,8 @@ def _load_signature(agent: Agent, project: Project) -> list[Finding]:
     if returns is None or returns.kind != "none":
         written = "no return annotation" if returns is None else f"-> {returns.text}"
         problems.append((method.anchor, f"load_snapshot must return None, not {written}"))
-    return [
-        finding(
-            agent,
-            "GLM002",
-            f"{problem}; write `{LOAD_SIGNATURE}` (raise to reject data)",
-            anchor,
-            path,
-        )
-        for anchor, problem in problems
-    ]
+    fix = f"write `{LOAD_SIGNATURE}` (raise to reject data)"
+    return _findings(agent, project, method, "GLM002", [(a, f"{p}; {fix}") for a, p in problems])
 
 
 def _snapshotting_value(agent: Agent) -> list[Finding]:
