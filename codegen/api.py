@@ -131,15 +131,19 @@ def _run_checks(project: Project) -> list[Finding]:
     return run_checks(project)
 
 
-def _plan(project: Project, tree: Tree, found: Sequence[Diagnostic]) -> tuple[FileChange, ...]:
+def _plan(
+    project: Project, tree: Tree, found: Sequence[Diagnostic], findings: Sequence[Finding]
+) -> tuple[FileChange, ...]:
     """Plan the wiring of every directory whose agents have no errors.
 
     A directory with errors is not rendered (its agents may be invalid): its generated module is
     neither reported stale nor deleted, but a foreign or hand-edited one is still reported.
+    Errors that make an agent unrenderable count even when suppressed or ignored.
     """
     from .generate import plan_generation
 
     broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
+    broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
     changes = plan_generation(replace(project, agents=healthy), tree.generated)
     return tuple(

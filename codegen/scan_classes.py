@@ -50,12 +50,9 @@ _KINDS: dict[str, MethodKind] = {
 _ACCESSORS = ("setter", "getter", "deleter")
 
 
-def _body(
-    node: cst.ClassDef | cst.FunctionDef,
-) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
-    """The statements of a block, also for one-line bodies (`class A: x: int`)."""
-    body = node.body
-    return body.body
+def _body(node: cst.ClassDef) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
+    """The statements of a class body, also of a one-line body (`class A: x: int`)."""
+    return node.body.body
 
 
 def _small(
