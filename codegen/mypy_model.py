@@ -3,20 +3,17 @@
 The scanner must leave names from outside the scanned tree undecided; mypy has resolved them
 (installed packages, stubs, aliases, NewTypes). This module turns mypy's `TypeInfo`s and types
 into the `TypeRef`/`DataclassInfo`/`EnumInfo` records `codegen.types` reasons about, with the same
-reasons wherever the two views agree. What mypy no longer holds (class bodies of modules loaded
-from its cache, annotation source text) is read back from the source files with `ast`.
+reasons wherever the two views agree (the CLI's enum and dict-key rules are reused as they are).
 """
 
 from __future__ import annotations
 
-import ast
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from mypy.messages import format_type_bare
-from mypy.nodes import AssignmentStmt, CallExpr, Context, MypyFile, NameExpr, RefExpr, TypeInfo, Var
+from mypy.nodes import TypeInfo, Var
 from mypy.options import Options
 from mypy.types import (
     AnyType,
@@ -51,6 +48,7 @@ from .model import (
     StateField,
     TypeRef,
 )
+from .mypy_source import Sources
 from .symbols import KNOWN_MODULES, ClassSym, EnumFlavor, canonical, enum_info
 from .typenames import (
     DICTS,
@@ -66,9 +64,8 @@ from .types import MAX_DEPTH, UNION_REASON, unsupported
 from .types import _dict_key as dict_key
 from .types import _merge_literals as merge_literals
 
-__all__ = ["NotReady", "Sources", "TypeConverter", "type_text"]
+__all__ = ["NotReady", "TypeConverter", "is_dataclass", "type_text"]
 
-TRANSIENT = frozenset({"runtime_stub.transient", "runtime_stub.decorators.transient"})
 GENERIC_CLASS = (
     "type arguments on {name} are not supported: generic classes cannot be proven serializable"
 )
@@ -76,132 +73,6 @@ GENERIC_CLASS = (
 
 class NotReady(Exception):
     """A class the state reaches has not been through mypy's dataclass plugin yet: try later."""
-
-
-class Sources:
-    """Source files of the modules mypy read, parsed on demand, for what its trees do not keep."""
-
-    def __init__(self, modules: dict[str, MypyFile]) -> None:
-        self.modules = modules
-        self._lines: dict[str, list[bytes] | None] = {}
-        self._trees: dict[str, ast.Module | None] = {}
-
-    def path(self, module: str) -> str:
-        """The file mypy read `module` from ("" when unknown)."""
-        found = self.modules.get(module)
-        return found.path if found is not None else ""
-
-    def segment(self, module: str, node: Context) -> str | None:
-        """The source text of a mypy node (its columns are UTF-8 byte offsets, as in `ast`)."""
-        if node.end_line is None or node.end_column is None:
-            return None
-        return self._slice(module, node.line, node.column, node.end_line, node.end_column)
-
-    def line(self, module: str, number: int) -> str:
-        """One source line of `module` ("" when it cannot be read)."""
-        lines = self._read(module)
-        if lines is None or not 1 <= number <= len(lines):
-            return ""
-        return lines[number - 1].decode("utf-8", errors="replace")
-
-    def function(self, info: TypeInfo, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-        """The last `def name` written in the body of `info` (the one Python keeps)."""
-        body = self._class_body(info)
-        found = [
-            stmt
-            for stmt in body
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name
-        ]
-        return found[-1] if found else None
-
-    def annotation_text(self, info: TypeInfo, node: ast.expr | None) -> str | None:
-        """The source text of an annotation written in the module of `info`."""
-        if node is None or node.end_lineno is None or node.end_col_offset is None:
-            return None
-        return self._slice(
-            info.module_name, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
-        )
-
-    def transient_fields(self, info: TypeInfo) -> frozenset[str]:
-        """Names of the fields `info` itself declares with `= transient(...)`."""
-        statements = info.defn.defs.body
-        if statements:
-            return frozenset(
-                stmt.lvalues[0].name
-                for stmt in statements
-                if isinstance(stmt, AssignmentStmt)
-                and isinstance(stmt.lvalues[0], NameExpr)
-                and isinstance(stmt.rvalue, CallExpr)
-                and isinstance(stmt.rvalue.callee, RefExpr)
-                and stmt.rvalue.callee.fullname in TRANSIENT
-            )
-        module = self.modules.get(info.module_name)
-        return frozenset(
-            stmt.target.id
-            for stmt in self._class_body(info)
-            if isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and isinstance(stmt.value, ast.Call)
-            and module is not None
-            and _qualified(stmt.value.func, module) in TRANSIENT
-        )
-
-    def _class_body(self, info: TypeInfo) -> list[ast.stmt]:
-        """The statements of the class `info` as written (nested classes followed by name)."""
-        tree = self._tree(info.module_name)
-        prefix = info.module_name + "."
-        if tree is None or not info.fullname.startswith(prefix):
-            return []
-        body: list[ast.stmt] = tree.body
-        for part in info.fullname[len(prefix) :].split("."):
-            classes = [s for s in body if isinstance(s, ast.ClassDef) and s.name == part]
-            if not classes:
-                return []
-            body = classes[-1].body
-        return body
-
-    def _slice(self, module: str, line: int, column: int, end_line: int, end: int) -> str | None:
-        lines = self._read(module)
-        if lines is None or not 1 <= line <= end_line <= len(lines) or column < 0:
-            return None
-        if line == end_line:
-            chunk = lines[line - 1][column:end]
-        else:
-            chunk = b"".join(
-                [lines[line - 1][column:], *lines[line : end_line - 1], lines[end_line - 1][:end]]
-            )
-        return chunk.decode("utf-8", errors="replace").strip()
-
-    def _read(self, module: str) -> list[bytes] | None:
-        if module not in self._lines:
-            try:
-                data = Path(self.path(module)).read_bytes()
-            except (OSError, ValueError):
-                data = None
-            self._lines[module] = data.splitlines(keepends=True) if data is not None else None
-        return self._lines[module]
-
-    def _tree(self, module: str) -> ast.Module | None:
-        if module not in self._trees:
-            lines = self._read(module)
-            try:
-                tree = ast.parse(b"".join(lines)) if lines is not None else None
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                tree = None
-            self._trees[module] = tree
-        return self._trees[module]
-
-
-def _qualified(expr: ast.expr, module: MypyFile) -> str:
-    """`rs.transient` -> `runtime_stub.transient`, through the module's own symbol table."""
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.insert(0, expr.attr)
-        expr = expr.value
-    if not isinstance(expr, ast.Name) or expr.id not in module.names:
-        return ""
-    head = module.names[expr.id].fullname or ""
-    return ".".join([head, *parts]) if head else ""
 
 
 def type_text(typ: Type, options: Options) -> str:
@@ -360,7 +231,7 @@ class TypeConverter:
             return self._not_dataclass("typing.Protocol", typ, text)
         if "dataclass_tag" in info.metadata and "dataclass" not in info.metadata:
             raise NotReady(info.fullname)
-        if "dataclass" not in info.metadata:
+        if not is_dataclass(info):
             return unsupported(text, f"{info.name} is not a dataclass; decorate it with @dataclass")
         if info.type_vars:
             return unsupported(text, GENERIC_CLASS.format(name=info.name))
@@ -434,20 +305,50 @@ class TypeConverter:
         members: list[tuple[str, LiteralValue]] = []
         for member in info.enum_members:
             node = info.names[member].node
-            written = _member_value(node.type if isinstance(node, Var) else None)
-            if isinstance(written, Type):
-                shown = type_text(written, self.options)
-                return (
-                    f"enum {info.name} member {member} has the value {shown}; use str or int values"
-                )
-            members.append((member, written))
+            if not isinstance(node, Var):
+                continue  # nested classes and @member functions: the scanner skips them too
+            value, problem = self._member_value(info, member, node.type)
+            if problem:
+                return f"enum {info.name} member {member} {problem}; use str or int values"
+            members.append((member, value))
         cls = ClassDef(
             info.name, info.fullname, (), False, False, (), (), tuple(members), None, NO_ANCHOR
         )
-        scan = ModuleScan(
-            info.module_name, self.sources.path(info.module_name), (cls,), (), (), False
-        )
+        path = self.sources.path(info.module_name)
+        scan = ModuleScan(info.module_name, path, (cls,), (), (), False)
         return enum_info(ClassSym(scan, cls), _enum_flavor(info))
+
+    def _member_value(
+        self, info: TypeInfo, member: str, typ: Type | None
+    ) -> tuple[LiteralValue, str]:
+        """`(value, "")` for what the value's kind needs (None for `auto()`), else `(None, problem)`."""
+        if typ is None:  # not inferred yet (the module is being analyzed): read what is written
+            return self.sources.enum_value(info, member)
+        proper = get_proper_type(typ)
+        if isinstance(proper, Instance):
+            known = proper.last_known_value
+            if known is not None and isinstance(known.value, str | int | float):
+                return known.value, ""
+            computed = {"enum.auto": None, "builtins.str": member, "builtins.int": 0}
+            if proper.type.fullname in computed:
+                return computed[proper.type.fullname], ""
+        return None, f"has a value of type {type_text(typ, self.options)}"
+
+
+def is_dataclass(info: TypeInfo) -> bool:
+    """Whether `@dataclasses.dataclass` made the class (other dataclass_transform classes are not).
+
+    mypy records both in `metadata["dataclass"]`; only the real one types `__dataclass_fields__`
+    with `dataclasses.Field`, and the generated snapshot code relies on real dataclasses.
+    """
+    if "dataclass" not in info.metadata:
+        return False
+    node = info.names.get("__dataclass_fields__")
+    fields = get_proper_type(node.node.type) if node and isinstance(node.node, Var) else None
+    if not isinstance(fields, Instance) or len(fields.args) != 2:
+        return False
+    kind = get_proper_type(fields.args[1])
+    return isinstance(kind, Instance) and kind.type.fullname == "dataclasses.Field"
 
 
 def _omitted(arg: Type) -> bool:
@@ -463,18 +364,6 @@ def _declaring(info: TypeInfo, name: str) -> tuple[TypeInfo, Var | None]:
         if node is not None and isinstance(node.node, Var):
             return base, node.node
     return info, None
-
-
-def _member_value(typ: Type | None) -> LiteralValue | Type:
-    """An enum member's value as written: its literal, None for `auto()`, else its type."""
-    proper = get_proper_type(typ)
-    if isinstance(proper, Instance):
-        if proper.last_known_value is not None:
-            value = proper.last_known_value.value
-            return value if isinstance(value, str | int | float) else proper
-        if proper.type.fullname == "enum.auto":
-            return None
-    return typ if typ is not None else NoneType()
 
 
 def _enum_flavor(info: TypeInfo) -> EnumFlavor:

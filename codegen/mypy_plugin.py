@@ -13,10 +13,10 @@ dataclasses, enums, aliases and NewTypes from installed packages or stubs.
 Errors carry the mypy error codes `GLM001`..`GLM004` (printed as `[GLM003]`). One is silenced by
 `# type: ignore[GLM003]` on the line mypy reports it (the field, the method or parameter, the
 `@agent(...)` option, or the `class` line), by the CLI's `# golem: ignore[GLM003]` on that line or
-on the `@agent` line, and by `select`/`ignore` in `[tool.golem-codegen]`. A problem in a member
-declared in another module (an inherited field or method) is reported on the agent's `class` line.
-mypy must find `runtime_stub` (installed, or on `mypy_path`: an editable install's import hook is
-invisible to mypy).
+on the `@agent` line, by `select`/`ignore` in `[tool.golem-codegen]`, and for a whole run by mypy's
+`disable_error_code = ["GLM003"]`. A problem in a member declared in another module (an inherited
+field or method) is reported on the agent's `class` line. mypy must find `runtime_stub` (installed,
+or on `mypy_path`: an editable install's import hook is invisible to mypy).
 """
 
 from __future__ import annotations
@@ -38,15 +38,10 @@ from mypy.nodes import (
     Context,
     Decorator,
     Expression,
-    FloatExpr,
     FuncDef,
-    IntExpr,
-    NameExpr,
     OverloadedFuncDef,
     RefExpr,
-    StrExpr,
     TypeInfo,
-    UnaryExpr,
 )
 from mypy.options import Options as MypyOptions
 from mypy.plugin import ClassDefContext, Plugin, ReportConfigContext
@@ -62,7 +57,6 @@ from .model import (
     AgentDecl,
     Anchor,
     ClassDef,
-    LiteralValue,
     MethodDef,
     ModuleScan,
     Option,
@@ -70,7 +64,8 @@ from .model import (
     Project,
     TypeExpr,
 )
-from .mypy_model import NotReady, Sources, TypeConverter, type_text
+from .mypy_model import NotReady, TypeConverter, is_dataclass, type_text
+from .mypy_source import Sources, literal_of
 from .rules import RULES
 
 __all__ = ["ERROR_CODES", "GolemPlugin", "plugin"]
@@ -88,7 +83,6 @@ ParamKind = Literal[
     "positional_only", "positional", "keyword_only", "var_positional", "var_keyword"
 ]
 MethodKind = Literal["instance", "static", "class", "property"]
-_CONSTANTS: dict[str, LiteralValue] = {"True": True, "False": False, "None": None}
 _STAR_NAMES = {ARG_STAR: "*", ARG_STAR2: "**"}
 _PARAM_KINDS: dict[ArgKind, ParamKind] = {
     ArgKind.ARG_STAR: "var_positional",
@@ -173,7 +167,7 @@ def _own_dataclass_done(ctx: ClassDefContext) -> bool:
     for decorator in ctx.cls.decorators:
         if _callee(decorator) in DATACLASS_DECORATORS:
             return dataclass_class_maker_callback(ClassDefContext(ctx.cls, decorator, ctx.api))
-    return True  # another dataclass_transform: its fields are unknown here, the state is skipped
+    return True  # a dataclass_transform decorator: not a dataclass for the generator either
 
 
 def _callee(expr: Expression) -> str:
@@ -222,7 +216,7 @@ class AgentBuilder:
         """The agent and the project of every dataclass and enum its state reaches."""
         info = self.info
         types = TypeConverter(self.sources, self.options, self.add)
-        state = types.state(info) if "dataclass" in info.metadata else None
+        state = types.state(info) if is_dataclass(info) else None
         types.drain()
         options = self._options()
         decl = AgentDecl(options, self.add(self.ctx.reason))
@@ -263,7 +257,7 @@ class AgentBuilder:
             return ()
         found = []
         for name, kind, arg in zip(reason.arg_names, reason.arg_kinds, reason.args, strict=True):
-            literal, value = (False, None) if kind in _STAR_NAMES else _literal(arg)
+            literal, value = (False, None) if kind in _STAR_NAMES else literal_of(arg)
             text = self.sources.segment(self.module, arg)
             if text is None:
                 text = repr(value) if literal else ""
@@ -348,19 +342,6 @@ class AgentBuilder:
 def _str_option(options: tuple[Option, ...], name: str) -> str | None:
     given = option(options, name)
     return given.value if given is not None and isinstance(given.value, str) else None
-
-
-def _literal(expr: Expression) -> tuple[bool, LiteralValue]:
-    """`(True, value)` for a str/int/float/bool/None literal (also `-1`), as the scanner reads it."""
-    if isinstance(expr, StrExpr | IntExpr | FloatExpr):
-        return True, expr.value
-    if isinstance(expr, NameExpr) and expr.name in _CONSTANTS:
-        return True, _CONSTANTS[expr.name]
-    if isinstance(expr, UnaryExpr) and expr.op in ("+", "-"):
-        inner = expr.expr
-        if isinstance(inner, IntExpr | FloatExpr):
-            return True, -inner.value if expr.op == "-" else inner.value
-    return False, None
 
 
 def _find_method(info: TypeInfo, name: str) -> tuple[TypeInfo, FuncDef] | None:

@@ -35,9 +35,9 @@ class Names:
         self._classes: dict[tuple[str, str], str] = {}
         self.used_stdlib: set[str] = set()
 
-    def claim(self, wanted: str, fallback: str = "") -> str:
-        """A free name close to `wanted` (`fallback` when `wanted` is too wide), suffixed if taken."""
-        base = wanted if width(wanted) <= MAX_NAME_WIDTH or not fallback else fallback
+    def claim(self, wanted: str, fallback: str = "", limit: int = MAX_NAME_WIDTH) -> str:
+        """A free name close to `wanted` (`fallback` when wider than `limit`), suffixed if taken."""
+        base = wanted if width(wanted) <= limit or not fallback else fallback
         name, counter = base, 1
         while name in self._taken:
             counter += 1

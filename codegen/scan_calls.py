@@ -7,7 +7,8 @@ pass, which would cost as much as the parse itself.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -83,17 +84,14 @@ def _fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
 
 
 @dataclasses.dataclass(slots=True)
-class _Open:
-    """Marks where the body of a `with atomically():` block starts (its regions become active)."""
+class _Marker:
+    """Where the body of a `with atomically():` block starts (`opens`) or ends (`closes`)."""
 
-    regions: list[list[CallSite]]
+    opens: list[list[CallSite]]
+    closes: int = 0
 
 
-@dataclasses.dataclass(slots=True)
-class _Close:
-    """Marks where the body of a `with atomically():` block ends."""
-
-    count: int
+Stack = list[cst.CSTNode | _Marker]
 
 
 class _Walker:
@@ -105,26 +103,27 @@ class _Walker:
         self.calls: list[CallSite] = []
         self.active: list[list[CallSite]] = []
         self.regions: list[tuple[list[CallSite], int]] = []
+        self._visits: dict[type, Callable[[Any, Stack], bool]] = {
+            cst.Call: self._call,
+            cst.With: self._with,
+            cst.Import: self._import,
+            cst.ImportFrom: self._import,
+        }
 
     def walk(self, root: cst.CSTNode) -> None:
-        stack: list[cst.CSTNode | _Open | _Close] = [root]
+        """Visit `root` and everything below it in source order (iteratively: no depth limit)."""
+        stack: Stack = [root]
         while stack:
             node = stack.pop()
-            kind = type(node)
-            if kind is _Open:
-                self.active.extend(node.regions)  # type: ignore[union-attr]
-            elif kind is _Close:
-                del self.active[len(self.active) - node.count :]  # type: ignore[union-attr]
-            elif kind is cst.Import or kind is cst.ImportFrom:
-                self._import(node)  # type: ignore[arg-type]
-            elif kind is cst.With and self._with(node, stack):  # type: ignore[arg-type]
+            if isinstance(node, _Marker):  # a plain class: no slow ABC check
+                self.active.extend(node.opens)
+                del self.active[len(self.active) - node.closes :]
                 continue
-            else:
-                if kind is cst.Call:
-                    self._call(node)  # type: ignore[arg-type]
-                stack.extend(_children(node))  # type: ignore[arg-type]
+            visit = self._visits.get(type(node))
+            if visit is None or visit(node, stack):
+                stack.extend(_children(node))
 
-    def _call(self, node: cst.Call) -> None:
+    def _call(self, node: cst.Call, stack: Stack) -> bool:
         parts = dotted_parts(node.func)
         name = self.ctx.table.callee(parts, self.local) if parts else ""
         args = tuple(self._arg(a.value) for a in node.args if a.keyword is None and not a.star)
@@ -132,6 +131,7 @@ class _Walker:
         self.calls.append(site)
         for region in self.active:
             region.append(site)
+        return True
 
     def _arg(self, value: cst.BaseExpression) -> str:
         """A positional argument: qualified dotted name, literal source text, or ""."""
@@ -144,7 +144,7 @@ class _Walker:
             return self.ctx.text(value)
         return ""
 
-    def _with(self, node: cst.With, stack: list[cst.CSTNode | _Open | _Close]) -> bool:
+    def _with(self, node: cst.With, stack: Stack) -> bool:
         """Open a region for every `atomically()` item (the items themselves stay outside it)."""
         opened: list[list[CallSite]] = []
         for item in node.items:
@@ -153,10 +153,10 @@ class _Walker:
                 opened.append([])
                 self.regions.append((opened[-1], self.ctx.record(call)))
         if not opened:
-            return False
-        stack += (_Close(len(opened)), node.body, _Open(opened))
+            return True
+        stack += (_Marker([], closes=len(opened)), node.body, _Marker(opened))
         stack.extend(reversed(node.items))
-        return True
+        return False
 
     def callee(self, expr: cst.BaseExpression) -> str:
         """The qualified name of a callee or decorator, through local imports too."""
@@ -165,10 +165,12 @@ class _Walker:
         parts = dotted_parts(expr)
         return self.ctx.table.callee(parts, self.local) if parts else ""
 
-    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+    def _import(self, node: cst.Import | cst.ImportFrom, stack: Stack) -> bool:
+        """A function-level import binds names for the calls after it."""
         table = self.ctx.table
         for local, qualified in import_bindings(node, table.module, table.is_package):
             self.local[local] = canonical(qualified)
+        return False
 
 
 def _is_node(kind: type) -> bool:

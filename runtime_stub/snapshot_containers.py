@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
-from .snapshot_values import FieldError, at, fail
+from .snapshot_values import FieldError, at, fail, load_bool, load_int, load_str
 
 __all__ = [
     "defaults",
@@ -31,6 +31,7 @@ __all__ = [
     "save_sorted_json",
     "save_str_dict",
     "save_tuple",
+    "wrong_object",
 ]
 
 T = TypeVar("T")
@@ -109,14 +110,20 @@ def _bind_call(
 
 
 def object_of(data: object, keys: Set[str]) -> dict[str, Any]:
-    """A JSON object with exactly the stored fields' keys (the prelude of a dataclass decoder)."""
-    if type(data) is dict and data.keys() == keys:
-        return data
+    """A JSON object with exactly the stored fields' keys (what a dataclass decoder checks first)."""
+    if type(data) is not dict or data.keys() != keys:
+        wrong_object(data, keys)
+    return data
+
+
+def wrong_object(data: object, keys: Set[str]) -> NoReturn:
+    """Raise the error of a value that is not an object with exactly the fields' keys."""
     if type(data) is not dict:
         fail(data, "an object")
     missing = [json.dumps(k, ensure_ascii=False) for k in sorted(keys - data.keys())]
     extra = [json.dumps(str(k), ensure_ascii=False) for k in sorted(data.keys() - keys)]
-    problems = [f"{label} {', '.join(found)}" for label, found in (("missing", missing), ("unexpected", extra)) if found]  # fmt: skip
+    found = (("missing", missing), ("unexpected", extra))
+    problems = [f"{label} {', '.join(names)}" for label, names in found if names]
     raise FieldError("the object's keys do not match the fields: " + "; ".join(problems))
 
 
@@ -126,13 +133,24 @@ def _array(data: object) -> list[Any]:
     return data
 
 
+_CHECKED: dict[Callable[[Any], Any], type] = {load_str: str, load_int: int, load_bool: bool}
+"""Loaders that only check the JSON type: arrays of such items are checked, not rebuilt."""
+
+
 def load_list(data: object, load: Decode[T]) -> list[T]:
     """A list from a JSON array, each item by `load`."""
-    items = _array(data)
+    if type(data) is not list:
+        fail(data, "an array")
+    kind = _CHECKED.get(load)
+    if kind is not None:
+        for item in data:
+            if type(item) is not kind:
+                raise _locate_items(FieldError(""), data, load)
+        return data
     try:
-        return [load(item) for item in items]
+        return [load(item) for item in data]
     except Exception as error:
-        raise _locate_items(error, items, load) from None
+        raise _locate_items(error, data, load) from None
 
 
 def load_set(data: object, load: Decode[T]) -> set[T]:

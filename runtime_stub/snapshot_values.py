@@ -210,42 +210,54 @@ def load_float(data: object) -> float:
     fail(data, "a finite number")
 
 
-def _parsed(parse: Callable[[str], T], data: object, expected: str) -> T:
-    if type(data) is str:
-        try:
-            return parse(data)
-        except (ValueError, ArithmeticError, binascii.Error):
-            pass
-    fail(data, expected)
-
-
 def load_datetime(data: object) -> datetime:
     """A datetime from ISO 8601 text."""
-    return _parsed(datetime.fromisoformat, data, "an ISO 8601 datetime")
+    if type(data) is str:
+        try:
+            return datetime.fromisoformat(data)
+        except ValueError:
+            pass
+    fail(data, "an ISO 8601 datetime")
 
 
 def load_date(data: object) -> date:
     """A date from ISO 8601 text."""
-    return _parsed(date.fromisoformat, data, "an ISO 8601 date")
+    if type(data) is str:
+        try:
+            return date.fromisoformat(data)
+        except ValueError:
+            pass
+    fail(data, "an ISO 8601 date")
 
 
 def load_time(data: object) -> time:
     """A time from ISO 8601 text."""
-    return _parsed(time.fromisoformat, data, "an ISO 8601 time")
+    if type(data) is str:
+        try:
+            return time.fromisoformat(data)
+        except ValueError:
+            pass
+    fail(data, "an ISO 8601 time")
 
 
 def load_decimal(data: object) -> Decimal:
     """A Decimal from its text."""
-    return _parsed(Decimal, data, "a decimal number as a string")
+    if type(data) is str:
+        try:
+            return Decimal(data)
+        except ArithmeticError:  # decimal.InvalidOperation
+            pass
+    fail(data, "a decimal number as a string")
 
 
 def load_bytes(data: object) -> bytes:
     """Bytes from standard base64 text."""
-    return _parsed(_b64decode, data, "base64 text")
-
-
-def _b64decode(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)[:-1]
+    if type(data) is str:
+        try:
+            return base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    fail(data, "base64 text")
 
 
 def load_timedelta(data: object) -> timedelta:
@@ -258,21 +270,25 @@ def load_timedelta(data: object) -> timedelta:
     fail(data, "a duration in integer microseconds")
 
 
-_HEX = frozenset("0123456789abcdefABCDEF")
 _new = object.__new__
 _setattr = object.__setattr__
 _SAFE_UNKNOWN = SafeUUID.unknown
 
 
 def load_uuid(data: object) -> UUID:
-    """A UUID from its 36-character text (several times faster than `UUID(text)`)."""
+    """A UUID from its 36-character text (about twice as fast as `UUID(text)`)."""
     if type(data) is str and len(data) == 36 and data[8] == data[13] == data[18] == data[23] == "-":
         digits = data.replace("-", "")
-        if len(digits) == 32 and _HEX.issuperset(digits):
-            uuid = _new(UUID)
-            _setattr(uuid, "int", int(digits, 16))
-            _setattr(uuid, "is_safe", _SAFE_UNKNOWN)
-            return uuid
+        if len(digits) == 32 and digits.isascii() and digits.isalnum():
+            try:
+                number = int(digits, 16)
+            except ValueError:
+                pass
+            else:
+                uuid = _new(UUID)
+                _setattr(uuid, "int", number)
+                _setattr(uuid, "is_safe", _SAFE_UNKNOWN)
+                return uuid
     fail(data, "a UUID in its 36-character form")
 
 

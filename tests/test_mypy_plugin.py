@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import libcst as cst
@@ -25,14 +24,16 @@ from mypy.options import Options
 
 import runtime_stub
 from codegen.api import check
-from codegen.mypy_plugin import _literal
+from codegen.mypy_source import literal_of
 from codegen.scan_context import literal_value
 
 pytestmark = pytest.mark.slow
 
 SNAPSHOT_CODES = ("GLM001", "GLM002", "GLM003", "GLM004")
 RUNTIME_ROOT = Path(runtime_stub.__file__).resolve().parent.parent
-MYPY_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.*)  \[(?P<code>GLM\d{3})\]$")
+MYPY_LINE = re.compile(
+    r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.*)  \[(?P<code>GLM\d{3})\]$"
+)
 
 Report = set[tuple[str, int, str, str]]
 """(path, line, code, message) of every GLM diagnostic."""
@@ -86,6 +87,7 @@ MODELS = """\
 GOOD = """\
     import uuid
     from dataclasses import dataclass, field
+    from enum import Enum, IntEnum, auto
     from datetime import datetime
     from decimal import Decimal
     from typing import Literal, Optional
@@ -133,6 +135,26 @@ GOOD = """\
     class Passing:
         def __init__(self, name: str) -> None:
             self.name = name
+
+
+    PREFIX = "p"
+
+
+    @agent(snapshotting="every(2)")
+    @dataclass
+    class Palette:
+        grade: "Grade"
+        shade: "Shade"
+
+
+    class Grade(IntEnum):
+        LOW = auto()
+        HIGH = auto()
+
+
+    class Shade(Enum):
+        DARK = PREFIX + "d"
+        LIGHT = "l"
     """
 
 GLM001 = """\
@@ -180,17 +202,41 @@ GLM002 = """\
 
 GLM003 = """\
     from dataclasses import dataclass, field
-    from typing import Any, Callable
+    from enum import Enum
+    from typing import Any, Callable, TypeVar, dataclass_transform
 
     from runtime_stub import agent, transient
 
     from .models import Item, Owner
+
+    T = TypeVar("T")
+
+
+    @dataclass_transform()
+    def model(cls: type[T]) -> type[T]:
+        return cls
+
+
+    @model
+    class Point:
+        x: int = 0
+
+
+    @agent(snapshotting="every(3)")
+    @model
+    class Modelled:
+        x: int = 0
 
 
     @agent(snapshotting="enabled")
     class NotADataclass:
         def __init__(self, name: str) -> None:
             self.name = name
+
+
+    class Mixed(Enum):
+        A = "a"
+        B = -1
 
 
     @agent(snapshotting="every(10)")
@@ -204,6 +250,8 @@ GLM003 = """\
         either: int | str = 0
         cache: dict[str, object] = transient(default_factory=dict)
         anything: Any = None
+        where: Point | None = None
+        mixed: Mixed | None = None
 
 
     @agent(snapshotting="every(1)")
@@ -219,10 +267,11 @@ GLM003 = """\
     """
 
 GLM004 = """\
+    import runtime_stub as rs
     from runtime_stub import agent
 
 
-    @agent(snapshotting="every_n(5)")
+    @rs.agent(snapshotting="every_n(5)")
     class A:
         pass
 
@@ -254,6 +303,31 @@ SILENCED = """\
     class Quiet:
         anything: Any = None  # type: ignore[GLM003]
         other: Any = None
+    """
+
+BASE = """\
+    from dataclasses import dataclass
+
+    from app.models import Owner
+
+
+    @dataclass
+    class Audited:
+        audit: Owner | None = None
+    """
+
+INHERITED = """\
+    from dataclasses import dataclass
+
+    from runtime_stub import agent
+
+    from .base import Audited
+
+
+    @agent(snapshotting="every(2)")
+    @dataclass
+    class Ledger(Audited):
+        total: int = 0
     """
 
 EXT_MODELS = """\
@@ -320,6 +394,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write(root, {f"proj/app/{name}": source for name, source in APP.items()})
     write(root, {"proj/app/__init__.py": "", "proj/extra/__init__.py": ""})
     write(root, {"proj/extra/silenced.py": SILENCED, "proj/extra/outside.py": OUTSIDE})
+    write(root, {"proj/extra/base.py": BASE, "proj/extra/inherited.py": INHERITED})
     write(root, {"site/ext/__init__.py": "", "site/ext/models.py": EXT_MODELS})
     mypy_path = os.pathsep.join([str(root / "site"), str(RUNTIME_ROOT)])
     pyproject = f"""\
@@ -336,9 +411,7 @@ def run_mypy(root: Path) -> Report:
     """GLM errors of a real `python -m mypy` over the whole tree (other errors are ignored)."""
     command = [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", "proj"]
     flags = ["--no-pretty", "--no-error-summary", "--hide-error-context", "--no-color-output"]
-    done = subprocess.run(
-        [*command, *flags], cwd=root, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([*command, *flags], cwd=root, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     found = set()
     for line in done.stdout.splitlines():
@@ -355,7 +428,7 @@ def mypy_report(root: Path) -> Report:
 
 
 @pytest.fixture(scope="module")
-def cli_report(root: Path) -> Iterator[Report]:
+def cli_report(root: Path) -> Report:
     """`golem-codegen check proj` (as `codegen.api.check`), GLM001-GLM004 only."""
     cwd = Path.cwd()
     os.chdir(root)
@@ -363,7 +436,7 @@ def cli_report(root: Path) -> Iterator[Report]:
         result = check(["proj"], select=SNAPSHOT_CODES)
     finally:
         os.chdir(cwd)
-    yield {(d.path.replace(os.sep, "/"), d.line, d.code, d.message) for d in result.diagnostics}
+    return {(d.path.replace(os.sep, "/"), d.line, d.code, d.message) for d in result.diagnostics}
 
 
 def under(report: Report, prefix: str) -> Report:
@@ -371,8 +444,9 @@ def under(report: Report, prefix: str) -> Report:
 
 
 def test_good_agents_have_no_snapshot_errors(mypy_report: Report, cli_report: Report) -> None:
-    assert under(mypy_report, "proj/app/good.py") == set()
-    assert under(mypy_report, "proj/app/models.py") == set()
+    for report in (mypy_report, cli_report):
+        assert under(report, "proj/app/good.py") == set()
+        assert under(report, "proj/app/models.py") == set()
 
 
 @pytest.mark.parametrize("code", SNAPSHOT_CODES)
@@ -416,10 +490,21 @@ def test_types_from_outside_the_scanned_tree_are_decided_by_mypy(
     assert "Handle is not a dataclass" in next(iter(found))[3]
 
 
+def test_a_member_declared_in_another_module_is_reported_on_the_agent_class(
+    mypy_report: Report, cli_report: Report
+) -> None:
+    cli = [(path, line, message) for path, line, _, message in cli_report if "Ledger" in message]
+    found = [(path, line, message) for path, line, _, message in mypy_report if "Ledger" in message]
+    assert [(path, line) for path, line, _ in cli] == [("proj/extra/base.py", 8)]
+    assert [(path, line) for path, line, _ in found] == [("proj/extra/inherited.py", 10)]
+    assert cli[0][2] == found[0][2]
+
+
 def test_a_warm_rerun_from_mypys_cache_reports_the_same(root: Path, mypy_report: Report) -> None:
-    """Changed agent modules are re-analyzed against models loaded from mypy's cache."""
+    """Unchanged, and then with agent modules re-analyzed against models from mypy's cache."""
+    assert run_mypy(root) == mypy_report
     for path in (root / "proj").rglob("*.py"):
-        if path.name not in ("models.py", "__init__.py"):
+        if path.name not in ("models.py", "base.py", "__init__.py"):
             path.write_text(path.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
     assert run_mypy(root) == mypy_report
 
@@ -441,4 +526,4 @@ def test_option_literals_read_like_the_scanner(source: str) -> None:
     statement = tree.defs[0]
     assert isinstance(statement, AssignmentStmt)
     expected = literal_value(cst.parse_expression(source))
-    assert _literal(statement.rvalue) == expected
+    assert literal_of(statement.rvalue) == expected
