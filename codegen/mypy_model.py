@@ -231,6 +231,8 @@ class TypeConverter:
             return self._not_dataclass("typing.Protocol", typ, text)
         if "dataclass_tag" in info.metadata and "dataclass" not in info.metadata:
             raise NotReady(info.fullname)
+        if not is_dataclass(info) and self.sources.installed(info.module_name):
+            return unsupported(text, f"{info.fullname} is not a dataclass")
         if not is_dataclass(info):
             return unsupported(text, f"{info.name} is not a dataclass; decorate it with @dataclass")
         if info.type_vars:

@@ -48,6 +48,14 @@ class Sources:
         found = self.modules.get(module)
         return found.path if found is not None else ""
 
+    def installed(self, module: str) -> bool:
+        """Whether `module` comes from a stub or an installed package (not the user's own code)."""
+        found = self.modules.get(module)
+        if found is None:
+            return True
+        parts = Path(found.path).parts
+        return found.is_stub or "site-packages" in parts or "dist-packages" in parts
+
     def segment(self, module: str, node: Context) -> str | None:
         """The source text of a mypy node (its columns are UTF-8 byte offsets, as in `ast`)."""
         if node.end_line is None or node.end_column is None:
