@@ -80,7 +80,7 @@ class Run:
             data = self._read(source.path, source.display)
             if data is not None and RUNTIME_MARK in data:
                 batch.append((data, source.display, source.module))
-        scans = [scan for scan in self._scan_batch(batch) if scan is not None]
+        scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
         for scan in scans:
             self._by_module.setdefault(scan.module, scan)
         if not scans:
@@ -100,7 +100,9 @@ class Run:
         self.sources[display] = data
         return data
 
-    def _scan_batch(self, batch: Sequence[tuple[bytes, str, str]]) -> list[ModuleScan | None]:
+    def _scan_batch(
+        self, batch: Sequence[tuple[bytes, str, str]], *, report: bool = False
+    ) -> list[ModuleScan | None]:
         results: dict[str, CacheEntry] = {}
         misses = []
         for data, display, module in batch:
@@ -111,15 +113,17 @@ class Run:
             else:
                 results[display] = entry
             self._entries[display] = (key, entry or CacheEntry(None, None))
-        for (key, _, display, _), entry in zip(misses, self._scan_misses(misses), strict=True):
+        scanned = self._scan_misses(misses, self.options.progress if report else None)
+        for (key, _, display, _), entry in zip(misses, scanned, strict=True):
             self.cache.put(key, entry)
             self._entries[display] = (key, entry)
             results[display] = entry
         return [self._accept(results[display]) for _, display, _ in batch]
 
-    def _scan_misses(self, misses: Sequence[tuple[str, bytes, str, str]]) -> list[CacheEntry]:
+    def _scan_misses(
+        self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
+    ) -> list[CacheEntry]:
         jobs = self.options.jobs or os.cpu_count() or 1
-        progress = self.options.progress
         if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
             work = [(data, display, module) for _, data, display, module in misses]
             with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -157,24 +158,30 @@ def generated(agent_type: Any, state: Any, target: Any) -> Callable[[], object]:
     return lambda: agent_type.load_snapshot(target, agent_type.save_snapshot(state).payload)
 
 
-def best(run: Callable[[], object], repeat: int) -> float:
-    """The best time of `repeat` rounds, each long enough to measure (~0.2 s)."""
-    run()
-    loops, elapsed = 1, 0.0
-    while elapsed < 0.2:
-        started = time.perf_counter()
-        for _ in range(loops):
-            run()
-        elapsed = time.perf_counter() - started
-        loops *= 2
-    loops //= 2
-    times = []
+def measure(candidates: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Best time per call of each candidate; rounds are interleaved so load changes hit all alike."""
+    loops = {name: _calibrate(run) for name, run in candidates.items()}
+    best = dict.fromkeys(candidates, float("inf"))
     for _ in range(repeat):
+        for name, run in candidates.items():
+            started = time.perf_counter()
+            for _ in range(loops[name]):
+                run()
+            best[name] = min(best[name], (time.perf_counter() - started) / loops[name])
+    return best
+
+
+def _calibrate(run: Callable[[], object]) -> int:
+    """How many calls make a round of at least 0.1 s."""
+    run()
+    loops = 1
+    while True:
         started = time.perf_counter()
         for _ in range(loops):
             run()
-        times.append((time.perf_counter() - started) / loops)
-    return min(times)
+        if time.perf_counter() - started >= 0.1:
+            return loops
+        loops *= 2
 
 
 def main() -> None:
@@ -185,53 +192,67 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         wiring = generated_module(Path(workdir))
         from ledger.agent import LedgerAgent
-        from runtime_stub import snapshot_json
 
         models = importlib.import_module("ledger.models")
         state = LedgerAgent("bench")
         fill(models, state, options.orders)
         agent_type = next(t for t in wiring.AGENTS if t.type_name == "LedgerAgent")
         target = LedgerAgent("target")
-        fast = agent_type.save_snapshot(state).payload
-        accelerator, snapshot_json._orjson = snapshot_json._orjson, None
-        try:
-            reference = agent_type.save_snapshot(state).payload
-            stdlib = best(generated(agent_type, state, target), options.repeat)
-        finally:
-            snapshot_json._orjson = accelerator
-        assert fast == reference, "orjson and the standard library produced different payloads"
-        with_orjson = best(generated(agent_type, state, target), options.repeat)
+        payload = agent_type.save_snapshot(state).payload
+        with standard_library_only():
+            assert agent_type.save_snapshot(state).payload == payload, "the JSON paths disagree"
+        agent_type.load_snapshot(target, payload)
         assert target.orders == state.orders and target.by_status == state.by_status
-    baseline = best(asdict_json(state), options.repeat)
-    baseline_orjson = best(asdict_orjson(state), options.repeat)
-    native = best(msgspec_round_trip(state), options.repeat)
-    report(options.orders, len(fast), stdlib, with_orjson, baseline, baseline_orjson, native)
+        times = measure(
+            {
+                "stdlib": standard_library_only()(generated(agent_type, state, target)),
+                "orjson": generated(agent_type, state, target),
+                "asdict_json": asdict_json(state),
+                "asdict_orjson": asdict_orjson(state),
+                "msgspec": msgspec_round_trip(state),
+            },
+            options.repeat,
+        )
+    report(options.orders, len(payload), times)
 
 
-def report(
-    orders: int,
-    size: int,
-    stdlib: float,
-    fast: float,
-    baseline: float,
-    baseline_orjson: float,
-    native: float,
-) -> None:
-    ms = 1000.0
+@contextmanager
+def standard_library_only() -> Iterator[None]:
+    """The generated code without the optional accelerator (as if orjson were not installed)."""
+    from runtime_stub import snapshot_json
+
+    accelerator, snapshot_json._orjson = snapshot_json._orjson, None
+    try:
+        yield
+    finally:
+        snapshot_json._orjson = accelerator
+
+
+def report(orders: int, size: int, times: dict[str, float]) -> None:
+    rows = [
+        ("generated code, standard library", "stdlib"),
+        ("generated code, orjson", "orjson"),
+        ("dataclasses.asdict + json", "asdict_json"),
+        ("dataclasses.asdict + orjson", "asdict_orjson"),
+        ("msgspec", "msgspec"),
+    ]
     print(
-        f"JSON snapshot round trip (save + load), {orders} orders, payload {size} bytes, best times:"
+        f"JSON snapshot round trip (save + load), {orders} orders, {size} bytes; best of interleaved rounds:"
     )
-    print(f"  generated code, standard library  {stdlib * ms:8.2f} ms")
-    print(f"  generated code, orjson            {fast * ms:8.2f} ms")
-    print(f"  dataclasses.asdict + json         {baseline * ms:8.2f} ms")
-    print(f"  dataclasses.asdict + orjson       {baseline_orjson * ms:8.2f} ms")
-    print(f"  msgspec                           {native * ms:8.2f} ms")
+    for label, key in rows:
+        print(f"  {label:34s} {times[key] * 1000:8.2f} ms")
     print("ratios (SPEC §9 targets in brackets):")
-    print(f"  asdict+json / generated stdlib    {baseline / stdlib:6.2f}x  [>= 3]")
-    print(f"  asdict+json / generated orjson    {baseline / fast:6.2f}x  [>= 4]")
-    print(f"  asdict+orjson / generated orjson  {baseline_orjson / fast:6.2f}x")
-    print(f"  generated orjson / msgspec        {fast / native:6.2f}x  [<= 2]")
-    print("payloads: orjson and the standard library produced identical bytes")
+    print(
+        f"  asdict+json / generated stdlib     {times['asdict_json'] / times['stdlib']:6.2f}x  [>= 3]"
+    )
+    print(
+        f"  asdict+json / generated orjson     {times['asdict_json'] / times['orjson']:6.2f}x  [>= 4]"
+    )
+    print(f"  asdict+orjson / generated orjson   {times['asdict_orjson'] / times['orjson']:6.2f}x")
+    print(
+        f"  generated orjson / msgspec         {times['orjson'] / times['msgspec']:6.2f}x  [<= 2]"
+    )
+    print("payloads: the orjson and standard-library paths wrote identical bytes")
 
 
 if __name__ == "__main__":

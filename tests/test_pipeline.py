@@ -1,0 +1,128 @@
+"""Scan cache and worker processes: same answers, less work, safe when runs overlap."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen import api
+from codegen.cache import CACHE_DIR, CacheEntry, ScanCache
+from codegen.pipeline import PARALLEL_THRESHOLD, Options
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "perf"))
+from agent_tree import write_agent_tree
+
+BROKEN = """\
+from runtime_stub import agent
+
+
+@agent(snapshotting="every_n(5)")
+class Broken:
+    def save_snapshot(self) -> bytes:
+        return b""
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = write_agent_tree(tmp_path, modules=12, packages=3)
+    (root / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
+    (root / "pkg0" / "broken.py").write_text(BROKEN, encoding="utf-8")
+    return root
+
+
+def scanned_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file the scanner parses."""
+    import codegen.scanner as scanner
+
+    seen: list[str] = []
+    original = scanner.scan_source
+
+    def spy(source: bytes, path: str, module: str) -> object:
+        seen.append(path)
+        return original(source, path, module)
+
+    monkeypatch.setattr(scanner, "scan_source", spy)
+    return seen
+
+
+def test_a_warm_run_parses_nothing_and_reports_the_same(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = api.check([tree])
+    assert (tree / CACHE_DIR).is_dir()
+    seen = scanned_files(monkeypatch)
+    warm = api.check([tree])
+    assert warm.diagnostics == cold.diagnostics
+    assert {d.code for d in warm.diagnostics} >= {"GLM001", "GLM004"}
+    assert seen == [], "positions of reported files come from the cache too"
+
+
+def test_a_changed_file_is_scanned_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.check([tree])
+    broken = tree / "pkg0" / "broken.py"
+    broken.write_text(BROKEN.replace("every_n(5)", "every(5)"), encoding="utf-8")
+    seen = scanned_files(monkeypatch)
+    result = api.check([tree])
+    assert "GLM004" not in {d.code for d in result.diagnostics}
+    assert [Path(p).name for p in seen] == ["broken.py"]
+
+
+def test_no_cache_writes_nothing(tree: Path) -> None:
+    api.check([tree], options=Options(cache=False))
+    assert not (tree / CACHE_DIR).exists()
+
+
+def test_corrupt_entries_are_misses(tree: Path) -> None:
+    first = api.check([tree])
+    for entry in (tree / CACHE_DIR).rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert api.check([tree]).diagnostics == first.diagnostics
+
+
+def test_cache_entries_round_trip(tmp_path: Path) -> None:
+    cache = ScanCache(tmp_path / "c")
+    key = cache.key(b"x = 1", "a.py", "a")
+    assert cache.get(key) is None
+    cache.put(key, CacheEntry(None, None))
+    assert cache.get(key) == CacheEntry(None, None)
+    assert cache.key(b"x = 1", "a.py", "a") != cache.key(b"x = 2", "a.py", "a")
+    assert cache.key(b"x = 1", "a.py", "a") != cache.key(b"x = 1", "b.py", "b")
+
+
+def _check_in_process(root: str, queue: multiprocessing.Queue[object]) -> None:
+    result = api.check([root])
+    queue.put([(d.path, d.line, d.code) for d in result.diagnostics])
+
+
+def test_two_runs_at_once_agree(tree: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[object] = context.Queue()
+    runs = [context.Process(target=_check_in_process, args=(str(tree), queue)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    results = [queue.get(timeout=120) for _ in runs]
+    for run in runs:
+        run.join(timeout=60)
+    assert results[0] == results[1] != []
+    assert not list((tree / CACHE_DIR).rglob(".tmp-*")), "no half-written entries left"
+    assert api.check([tree]).diagnostics, "the cache they wrote is usable"
+
+
+def test_worker_processes_give_the_same_answers(tmp_path: Path) -> None:
+    root = write_agent_tree(tmp_path, modules=PARALLEL_THRESHOLD + 6, packages=4)
+    (root / "pkg1" / "broken.py").write_text(BROKEN, encoding="utf-8")
+    serial = api.check([root], options=Options(cache=False, jobs=1))
+    parallel = api.check([root], options=Options(cache=False, jobs=2))
+    assert parallel.diagnostics == serial.diagnostics
+    assert {d.code for d in parallel.diagnostics} >= {"GLM001", "GLM004"}
+
+
+def test_progress_is_reported_per_file(tree: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    api.check([tree], options=Options(cache=False, progress=lambda d, t: calls.append((d, t))))
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
