@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import DataclassInfo, Project, StateField, TypeRef
+from .model import ClassDef, DataclassInfo, Project, StateField, TypeRef
 from .names import Names
 from .pysource import Fragment, Group, call, list_of, py_literal, py_str, tuple_of
 from .records import (
@@ -175,7 +175,7 @@ class Codecs:
     ) -> tuple[Fragment, ...]:
         """Through `__init__` when every stored field is an init field, else __new__ + setattr."""
         if all(f.init for f in _stored(info)):
-            return (call(f"return {cls}", *(f"{f.attribute}={f.local}" for f in fields)),)
+            return (call(f"return {cls}", *self._arguments(info, fields)),)
         statements: list[Fragment] = [f"result = object.__new__({cls})"]
         for f in fields:
             statements.append(call("object.__setattr__", "result", f.key, f.local))
@@ -188,6 +188,42 @@ class Codecs:
                 default = f"{defaults}[{index}]()"
                 statements.append(call("object.__setattr__", "result", py_str(field_name), default))
         return (*statements, "return result")
+
+    def _arguments(self, info: DataclassInfo, fields: tuple[LoadField, ...]) -> list[str]:
+        """`__init__` arguments: positional while the order is certain (twice as fast), then keywords.
+
+        The order is certain for the class's own fields, in declaration order, up to the first
+        keyword-only field or the first one the decoder leaves out (a transient field).
+        """
+        local = {f.attribute: f.local for f in fields}
+        keyword_only = self._keyword_only(info)
+        arguments, positional = [], self._own_fields(info)
+        for state_field in info.fields:
+            if not state_field.init:
+                continue
+            if state_field.transient or state_field.name in keyword_only:
+                positional = False
+            if state_field.name in local:
+                name = local[state_field.name]
+                arguments.append(name if positional else f"{state_field.name}={name}")
+        return arguments
+
+    def _class_def(self, info: DataclassInfo) -> ClassDef | None:
+        for scan in self.project.scans:
+            if scan.module == info.module:
+                return next((c for c in scan.classes if c.name == info.name), None)
+        return None
+
+    def _own_fields(self, info: DataclassInfo) -> bool:
+        """Whether `__init__` takes exactly the class's own fields (no bases, InitVars, own init)."""
+        cls = self._class_def(info)
+        if cls is None or any(m.name == "__init__" for m in cls.methods):
+            return False
+        return [f.name for f in cls.fields if not f.classvar] == [f.name for f in info.fields]
+
+    def _keyword_only(self, info: DataclassInfo) -> set[str]:
+        cls = self._class_def(info)
+        return {f.name for f in cls.fields if f.kw_only} if cls is not None else set()
 
     def _load_field(self, index: int, state_field: StateField) -> LoadField:
         codec = self.codec(state_field.type)

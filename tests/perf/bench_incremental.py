@@ -1,0 +1,105 @@
+"""Benchmark: scan cache, worker processes and a pre-commit run on a large agent tree (SPEC §9).
+
+Run: python tests/perf/bench_incremental.py [--modules 1000]
+Prints, measured side by side in one run on a tree where every module is an agent:
+* a warm `check` (nothing changed, cache filled) against a cold one — target: warm < 10% of cold;
+* `check --no-cache -j 2` against `-j 1` — target: at least 1.6x;
+* `pre-commit run` after a one-file change, end to end (hook environment already built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from agent_tree import write_agent_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def best(runs: int, command: list[str], cwd: Path, before: object = None) -> float:
+    times = []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        times.append(timed(command, cwd))
+    return min(times)
+
+
+def golem(*args: str) -> list[str]:
+    return [sys.executable, "-m", "codegen", *args]
+
+
+def cache_and_workers(tree: Path) -> None:
+    cache = tree / ".golem"
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    cold = best(2, golem("check", "-j", "1", "."), tree, before=clear)
+    warm = best(3, golem("check", "-j", "1", "."), tree)
+    one = best(2, golem("check", "--no-cache", "-j", "1", "."), tree)
+    two = best(2, golem("check", "--no-cache", "-j", "2", "."), tree)
+    print(f"  check, cold cache (-j 1)          {cold:8.3f} s")
+    print(
+        f"  check, warm cache, nothing changed {warm:8.3f} s   {warm / cold:6.1%} of cold (target < 10%)"
+    )
+    print(f"  check --no-cache -j 1             {one:8.3f} s")
+    print(f"  check --no-cache -j 2             {two:8.3f} s   {one / two:6.2f}x (target >= 1.6x)")
+
+
+def pre_commit(tree: Path, home: Path) -> None:
+    if shutil.which("pre-commit") is None:
+        print("  pre-commit is not installed: skipped")
+        return
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "GIT_CONFIG_GLOBAL": os.devnull}
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (tree / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {rev}\n    hooks:\n"
+        "      - id: golem-codegen-generate\n      - id: golem-codegen-check\n",
+        encoding="utf-8",
+    )
+    for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        subprocess.run(command, cwd=tree, env=env, check=True)
+    subprocess.run(["pre-commit", "run", "--all-files"], cwd=tree, env=env, capture_output=True)
+    target = tree / "pkg0" / "agent_0.py"
+    target.write_text(target.read_text() + "\n# touched\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=tree, env=env, check=True)
+    elapsed = timed(["pre-commit", "run"], tree, env)
+    print(f"  pre-commit run, one file changed   {elapsed:8.3f} s   (end to end, both hooks)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--modules", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = write_agent_tree(Path(tmp), args.modules)
+        (tree / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
+        subprocess.run(golem("generate", "--no-cache", "."), cwd=tree, capture_output=True)
+        print(f"{args.modules} agent modules in {tree}")
+        cache_and_workers(tree)
+        pre_commit(tree, Path(tmp) / "pre-commit-home")
+
+
+if __name__ == "__main__":
+    main()
