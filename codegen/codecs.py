@@ -157,7 +157,7 @@ class Codecs:
     ) -> LoadDataclass:
         stored = _stored(info)
         fields = tuple(self._load_field(i, f) for i, f in enumerate(stored))
-        keys = self.names.claim(f"_KEYS_{cls}", "_KEYS", limit=28)  # fits `if ... != KEYS:`
+        keys = self.names.claim(f"_KEYS_{cls}", "_KEYS")
         names = tuple(py_str(f.name) for f in stored)
         value = Group("", names, "{}") if names else "set()"
         self.constants.append(Constant(keys, value, "" if names else "set[str]"))

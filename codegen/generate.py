@@ -58,7 +58,7 @@ def plan_generation(project: Project, existing: Sequence[Path]) -> tuple[FileCha
         path = directory / GENERATED_NAME
         model = build_module(project, agents)
         sources = tuple(sorted({Path(a.scan.path) for a in agents}, key=lambda p: p.name))
-        changes.append(_classify(path, render_module(model, model.sources), sources))
+        changes.append(_classify(path, render_module(model), sources))
         planned.add(_key(path))
     for path in existing:
         if _key(path) not in planned:

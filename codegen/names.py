@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from dataclasses import dataclass
 
 from .pysource import Group, fits, render, width
@@ -14,6 +15,10 @@ MAX_NAME_WIDTH = 34
 """Generated helper names stay short so that every fixed-shape line fits the layout width."""
 
 FIXED_NAMES = ("AGENTS", "_register", "_rt", "_sj", "annotations")
+LOCAL_NAMES = ("agent", "data", "error", "key", "payload", "result", "state", "value")
+"""Parameters and locals of the generated functions: a user class of that name would be shadowed."""
+FIELD_LOCAL = re.compile(r"f\d+")
+"""`f0`, `f1`...: the locals decoded fields are held in."""
 STDLIB_NAMES = {
     "datetime": "datetime",
     "date": "datetime",
@@ -31,7 +36,9 @@ class Names:
     """Allocates top-level names; user classes that collide are imported under an alias."""
 
     def __init__(self) -> None:
-        self._taken: set[str] = {*keyword.kwlist, *dir(builtins), *FIXED_NAMES, *STDLIB_NAMES}
+        self._taken: set[str] = {
+            *keyword.kwlist, *dir(builtins), *FIXED_NAMES, *LOCAL_NAMES, *STDLIB_NAMES
+        }  # fmt: skip
         self._classes: dict[tuple[str, str], str] = {}
         self.used_stdlib: set[str] = set()
 
@@ -39,7 +46,7 @@ class Names:
         """A free name close to `wanted` (`fallback` when wider than `limit`), suffixed if taken."""
         base = wanted if width(wanted) <= limit or not fallback else fallback
         name, counter = base, 1
-        while name in self._taken:
+        while name in self._taken or FIELD_LOCAL.fullmatch(name):
             counter += 1
             name = f"{base}_{counter}"
         self._taken.add(name)

@@ -6,10 +6,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .pysource import comment_text, render
+
+if TYPE_CHECKING:
+    from .wiring import ModuleModel
 
 __all__ = ["HEADER_MARK", "Header", "environment", "read_header", "render_module"]
 
@@ -33,10 +37,10 @@ def environment() -> Environment:
     return env
 
 
-def render_module(model: object, sources: tuple[str, ...]) -> str:
+def render_module(model: ModuleModel) -> str:
     """The whole generated module: header (with content hash) and the rendered body."""
     body = environment().get_template("golem_agents.py.j2").render(m=model)
-    return with_header(body, sources)
+    return with_header(body, model.sources)
 
 
 def with_header(body: str, sources: tuple[str, ...]) -> str:

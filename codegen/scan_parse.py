@@ -2,7 +2,7 @@
 
 libcst's native parser crashes the process (stack overflow) on brackets nested a few thousand
 deep and slows down quadratically on very deep expressions, so files that could be that deep are
-checked first: brackets with a C-speed byte count, long lines with CPython's own parser.
+checked first: brackets with C-speed byte passes, long lines with CPython's own parser.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from itertools import accumulate
+from bisect import bisect_left
 
 import libcst as cst
 
@@ -27,7 +27,7 @@ LONG_LINE = 1000
 """Only files with a line this long (bytes) can hold an expression deep enough to matter."""
 NESTING = "cannot parse: nesting too deep for the parser"
 START = Span(1, 1, 1, 1)
-_SIGNS = bytes.maketrans(b"([{)]}", b"\x01\x01\x01\xff\xff\xff")
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
 _WHERE = re.compile(r"^(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?")
 _PASSTHROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
@@ -96,23 +96,36 @@ def _syntax_error(error: cst.ParserSyntaxError, path: str) -> Finding:
 
 def _too_deep(source: bytes, text: str) -> str:
     """Why libcst must not parse this file (nesting beyond CPython's limits), or ""."""
-    brackets = source.translate(_SIGNS, _NOT_BRACKETS)
+    brackets = source.translate(_AS_PARENS, _NOT_BRACKETS)
     if (
         len(brackets) > MAX_BRACKETS
-        and _rise(brackets) > MAX_BRACKETS
+        and _may_nest_deeply(brackets)
         and _exact_brackets(text) > MAX_BRACKETS
     ):
         return f"more than {MAX_BRACKETS} nested brackets"
-    if len(source) > LONG_LINE and max(map(len, source.splitlines())) > LONG_LINE:
-        return _ast_depth(text)
+    if len(source) > LONG_LINE:
+        lines = source.splitlines()
+        long_lines = [n for n, line in enumerate(lines, 1) if len(line) > LONG_LINE]
+        if long_lines:
+            return _ast_depth(text, long_lines)
     return ""
 
 
-def _rise(signs: bytes) -> int:
-    """Largest rise of the running bracket balance; an upper bound of the nesting in practice."""
-    levels = list(accumulate(memoryview(signs).cast("b"), initial=0))
-    lowest = accumulate(levels, min)
-    return max(map(int.__sub__, levels, lowest))
+def _may_nest_deeply(brackets: bytes) -> bool:
+    """Whether the brackets (strings' included) could nest past MAX_BRACKETS; C-speed passes.
+
+    Each pass removes the innermost matched pairs, so a file nesting d deep needs d passes. What
+    no pass can remove is unmatched; many unmatched openers are suspicious too.
+    """
+    for _ in range(MAX_BRACKETS):
+        inner = brackets.replace(b"()", b"")
+        if len(inner) == len(brackets):
+            break
+        brackets = inner
+    else:
+        if b"()" in brackets:
+            return True
+    return brackets.count(b"(") > MAX_BRACKETS
 
 
 def _exact_brackets(text: str) -> int:
@@ -130,8 +143,11 @@ def _exact_brackets(text: str) -> int:
     return deepest
 
 
-def _ast_depth(text: str) -> str:
-    """CPython's verdict on a file with very long lines: too deep for it, or deeper than MAX_DEPTH."""
+def _ast_depth(text: str, long_lines: list[int]) -> str:
+    """CPython's verdict on a file with very long lines: too deep for it, or deeper than MAX_DEPTH.
+
+    Only the parts of the tree that span a long line are walked (`long_lines`, sorted).
+    """
     import ast
 
     try:
@@ -140,10 +156,20 @@ def _ast_depth(text: str) -> str:
         return "CPython's parser gives up on it too"
     except (SyntaxError, ValueError):
         return ""  # newer syntax, or a real error libcst will report
-    stack = [(tree, 1)]
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             return f"an expression more than {MAX_DEPTH} levels deep"
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        for child in ast.iter_child_nodes(node):
+            first: int | None = getattr(child, "lineno", None)
+            if first is None or _spans_any(first, getattr(child, "end_lineno", first), long_lines):
+                stack.append((child, depth + 1))
     return ""
+
+
+def _spans_any(first: int, last: int | None, lines: list[int]) -> bool:
+    """Whether one of the sorted `lines` lies within first..last."""
+    last = first if last is None else last
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last

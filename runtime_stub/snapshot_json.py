@@ -9,9 +9,11 @@ field path (`items[3].owner`) is collected while an exception unwinds so the fas
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from enum import Enum
 from types import ModuleType
@@ -131,8 +133,9 @@ def loads(payload: bytes) -> Any:
 def save(encode: Callable[[A], dict[str, object]], agent: A, type_name: str) -> Snapshot:
     """The JSON snapshot of an agent: `encode` gives its state; the envelope keys are sorted."""
     try:
-        document = {"principal": _PRINCIPAL, "state": encode(agent), "version": VERSION}
-        payload = dumps(document)
+        with _collector_paused():
+            document = {"principal": _PRINCIPAL, "state": encode(agent), "version": VERSION}
+            payload = dumps(document)
     except Exception as error:
         raise _snapshot_error("save", type_name, at(error, "")) from None
     return Snapshot(payload, MIME_TYPE)
@@ -140,16 +143,34 @@ def save(encode: Callable[[A], dict[str, object]], agent: A, type_name: str) -> 
 
 def load(payload: bytes, decode: Callable[[object], T], type_name: str) -> T:
     """Parse and validate a JSON snapshot; nothing is assigned unless all of it is valid."""
-    data = bytes(payload)
-    if _orjson is not None:
+    data = payload if type(payload) is bytes else bytes(payload)
+    with _collector_paused():
+        if _orjson is not None:
+            try:
+                return decode(_state(_orjson.loads(data)))
+            except Exception:
+                pass  # orjson reads integers beyond 64 bits as floats: the reference parser decides
         try:
-            return decode(_state(_orjson.loads(data)))
-        except Exception:
-            pass  # orjson reads integers beyond 64 bits as floats: the reference parser decides
+            return decode(_state(loads_stdlib(data)))
+        except Exception as error:
+            raise _snapshot_error("load", type_name, at(error, "")) from None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a snapshot's objects are built (they are not garbage).
+
+    Building a state allocates thousands of containers, which would trigger collections that
+    scan the whole heap for nothing (~20% of a round trip). The collector is re-enabled only
+    if it was enabled before; reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return decode(_state(loads_stdlib(data)))
-    except Exception as error:
-        raise _snapshot_error("load", type_name, at(error, "")) from None
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _EnvelopeError(FieldError):

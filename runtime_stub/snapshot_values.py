@@ -107,7 +107,12 @@ def fail(value: object, expected: str) -> NoReturn:
 
 def at(error: BaseException, segment: str) -> FieldError:
     """`error` as a FieldError one level further out (any exception met on the way counts)."""
-    found = error if isinstance(error, FieldError) else FieldError(reason_of(error))
+    if isinstance(error, FieldError):
+        found = error
+    elif isinstance(error, KeyError) and error.args == (segment,):
+        found = FieldError("missing (the object has another key instead)")
+    else:
+        found = FieldError(reason_of(error))
     found.segments.append(segment)
     return found
 
@@ -276,8 +281,11 @@ _SAFE_UNKNOWN = SafeUUID.unknown
 
 
 def load_uuid(data: object) -> UUID:
-    """A UUID from its 36-character text (about twice as fast as `UUID(text)`)."""
-    if type(data) is str and len(data) == 36 and data[8] == data[13] == data[18] == data[23] == "-":
+    """A UUID from its 36-character text (about twice as fast as `UUID(text)`).
+
+    Like `UUID(text)`, the hyphens are not checked for position; only 32 hex digits and 4 hyphens.
+    """
+    if type(data) is str and len(data) == 36:
         digits = data.replace("-", "")
         if len(digits) == 32 and digits.isascii() and digits.isalnum():
             try:

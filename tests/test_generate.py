@@ -65,14 +65,20 @@ def codes(root: Path) -> list[tuple[str, str]]:
     return [(d.path, d.code) for d in result.diagnostics]
 
 
-def test_a_missing_module_is_created_and_reported_as_stale(project: Path) -> None:
-    assert codes(project) == [("app/counter.py", "GLM040")]
+def test_a_missing_module_is_created(project: Path) -> None:
+    from codegen.checks.generated import generated_findings
+
+    assert codes(project) == []  # `check` lints what is there; `generate --check` fails (below)
     (change,) = plan(project)
     assert (change.path.as_posix(), change.action, change.old) == (
         "app/golem_agents.py",
         "create",
         None,
     )
+    (finding,) = generated_findings([change])
+    assert (finding.code, finding.path) == ("GLM040", "app/counter.py")
+    assert "app/golem_agents.py is missing" in finding.message
+    assert [c.action for c in run_generate(project, check_only=True).pending] == ["create"]
     assert unified_diff(change).startswith("--- /dev/null\n+++ b/app/golem_agents.py\n")
     result = run_generate(project)
     assert [c.action for c in result.written] == ["create"]

@@ -170,6 +170,9 @@ def test_adversarial_strings_survive_as_the_same_values(tmp_path: Path) -> None:
         }
         source.other_item = importlib.import_module("weird.other").Item(3)
         source.mine = values.Item("mine")
+        other = importlib.import_module("weird.other")
+        source.shadows = [other.value(1), other.value(2)]
+        source.local = other.f1("k")
         target = weird.agent_class("other")
         weird.load_snapshot(target, weird.save_snapshot(source).payload)
         assert field_values(target) == field_values(source)

@@ -334,6 +334,29 @@ def test_field_defaults_and_flags() -> None:
     assert [f.name for f in c.fields][:3] == ["plain", "default", "factory"]
 
 
+@pytest.mark.parametrize(
+    ("header", "value", "transient"),
+    [
+        ("from runtime_stub import transient", "transient(default=None)", True),
+        ("from runtime_stub import transient as keep", "keep(default_factory=list)", True),
+        ("import runtime_stub", "runtime_stub.transient(default=1)", True),
+        ("from runtime_stub.decorators import transient", "transient(default=1)", True),
+        ("from dataclasses import field", "field(default=1)", False),
+        ("from dataclasses import field as f", "f(default_factory=list)", False),
+        ("import dataclasses as dc", "dc.field(default=1)", False),
+    ],
+)
+def test_field_and_transient_spellings(header: str, value: str, transient: bool) -> None:
+    f = cls(f"{header}\nclass A:\n    x: list[int] = {value}\n").fields[0]
+    assert (f.transient, f.has_default) == (transient, True)
+    assert f.default_factory == ("default_factory" in value)
+
+
+def test_lookalike_field_helpers_are_plain_defaults() -> None:
+    f = cls("from attrs import field\nclass A:\n    x: int = field(init=False)\n").fields[0]
+    assert (f.has_default, f.init, f.transient) == (True, True, False)
+
+
 def test_class_level_kw_only() -> None:
     c = cls("from dataclasses import dataclass\n@dataclass(kw_only=True)\nclass A:\n    x: int\n")
     assert fld(c, "x").kw_only
