@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Finding, Severity
+from .diagnostics import Diagnostic, Finding, Severity, sort_key
 from .discovery import Config, Tree
 from .model import Project
 from .pipeline import DEFAULT_OPTIONS, Options, Run
@@ -82,7 +82,7 @@ def check(
     if project.agents or run.tree.generated:
         changes = _plan(project, run.tree, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
-    return CheckResult(tuple(sorted(found)), len(run.tree.sources))
+    return CheckResult(tuple(sorted(found, key=sort_key)), len(run.tree.sources))
 
 
 def scan(
@@ -111,7 +111,9 @@ def generate(
     findings = [*run.failures, *_run_checks(project)]
     found = run.diagnostics(findings, (), ())
     changes = _plan(project, run.tree, found, findings)
-    diagnostics = tuple(sorted(found + run.diagnostics(_generated_findings(changes), (), ())))
+    diagnostics = tuple(
+        sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
+    )
     blocking = [
         d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
     ]

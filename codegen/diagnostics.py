@@ -76,11 +76,13 @@ INFORMATION_URI = "https://learn.golem.cloud"
 TOOL_NAME = "golem-codegen"
 
 
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str, str]:
+    """Path, line, column, code first (the documented order), then every other field."""
+    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.severity.value, d.message)
+
+
 def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return sorted(
-        diagnostics,
-        key=lambda d: (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message),
-    )
+    return sorted(diagnostics, key=sort_key)
 
 
 def _one_line(message: str) -> str:

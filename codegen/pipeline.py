@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, CacheEntry, ScanCache
-from .diagnostics import Diagnostic, Finding
+from .diagnostics import Diagnostic, Finding, sort_key
 from .discovery import Config, discover, display_path, load_config
 from .model import ModuleScan, Project, Span
 
@@ -201,7 +201,7 @@ class Run:
                     finding.message,
                 )
             )
-        return tuple(sorted(result))
+        return tuple(sorted(result, key=sort_key))
 
     def _locate(self, findings: Sequence[Finding]) -> dict[tuple[str, int | None], Span]:
         wanted: dict[str, set[int]] = {}
