@@ -57,7 +57,7 @@ def py_str(value: str) -> str:
     return "".join(parts)
 
 
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape(char: str, quote: str) -> str:

@@ -27,8 +27,7 @@ def reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> se
     """(line, code) of every diagnostic `check` reports for `source` as tmp_path/agents.py."""
     (tmp_path / "agents.py").write_text(source, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    ignore = ("GLM040",)  # no generated golem_agents.py next to the example: not what it shows
-    return {(d.line, d.code) for d in check(["."], ignore=ignore).diagnostics}
+    return {(d.line, d.code) for d in check(["."]).diagnostics}
 
 
 def test_the_table_has_exactly_the_codes_of_the_spec() -> None:
