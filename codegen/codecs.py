@@ -33,9 +33,6 @@ from .records import (
 __all__ = ["Codecs"]
 
 
-# --------------------------------------------------------------------------- builder
-
-
 @dataclass
 class Codecs:
     """Builds codecs on demand and collects the records they need, in order of first need."""

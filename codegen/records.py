@@ -121,6 +121,8 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Constant(Record):
+    """A module-level constant: field keys, enum member tables, literal values, defaults."""
+
     kind: ClassVar[str] = "constant"
     value: Fragment
     annotation: str = ""
@@ -172,7 +174,7 @@ class LoadField:
     attribute: str
     local: str
     value: Fragment
-    """The decoding expression on `obj[key]` (unused when `check` is set)."""
+    """The decoding statement `f<index> = ...(data[key])` (unused when `check` is set)."""
     check: str
     nullable: bool
     expected: str
@@ -180,6 +182,8 @@ class LoadField:
 
 @dataclass(frozen=True, slots=True)
 class SaveDataclass(Record):
+    """An encoder of one dataclass: a dict display of its stored fields."""
+
     kind: ClassVar[str] = "save_dataclass"
     signature: Signature
     qualname: str

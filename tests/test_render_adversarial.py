@@ -54,8 +54,11 @@ def clean_imports() -> Iterator[None]:
 
 
 def _docstring(text: str) -> str:
-    """Text that is safe inside a triple-quoted docstring of the user's source."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+    """Text for a triple-quoted docstring of the user's source (line separators left raw)."""
+    kept = (
+        char if char.isprintable() or char in "\u2028\u2029" else repr(char)[1:-1] for char in text
+    )
+    return "".join(kept).replace("\\", "\\\\").replace('"', '\\"')
 
 
 @settings(

@@ -121,6 +121,7 @@ def from_json(kind: Any, value: Any) -> Any:
 
 
 def asdict_json(state: Any) -> Callable[[], object]:
+    """The baseline: `dataclasses.asdict` + `json`, decoded by type hints."""
     cls = type(state)
 
     def run() -> object:
@@ -136,6 +137,7 @@ def asdict_json(state: Any) -> Callable[[], object]:
 
 
 def asdict_orjson(state: Any) -> Callable[[], object]:
+    """The baseline with orjson for the JSON text."""
     cls = type(state)
 
     def run() -> object:
@@ -150,11 +152,13 @@ def asdict_orjson(state: Any) -> Callable[[], object]:
 
 
 def msgspec_round_trip(state: Any) -> Callable[[], object]:
+    """msgspec's typed encoder and decoder of the same dataclasses."""
     encoder, decoder = msgspec.json.Encoder(), msgspec.json.Decoder(type(state))
     return lambda: decoder.decode(encoder.encode(state))
 
 
 def generated(agent_type: Any, state: Any, target: Any) -> Callable[[], object]:
+    """The generated entry points, as the executor calls them: save, then load into an agent."""
     return lambda: agent_type.load_snapshot(target, agent_type.save_snapshot(state).payload)
 
 
@@ -185,6 +189,7 @@ def _calibrate(run: Callable[[], object]) -> int:
 
 
 def main() -> None:
+    """Generate, fill, check both JSON paths agree, measure, report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
@@ -229,6 +234,7 @@ def standard_library_only() -> Iterator[None]:
 
 
 def report(orders: int, size: int, times: dict[str, float]) -> None:
+    """Print the times and the SPEC §9 ratios."""
     rows = [
         ("generated code, standard library", "stdlib"),
         ("generated code, orjson", "orjson"),
