@@ -72,7 +72,7 @@ def test_files_given_twice_are_covered_once_and_in_order(tmp_path: Path) -> None
 )
 def test_bad_configuration_is_a_config_error_naming_the_file(tmp_path: Path, body: str) -> None:
     (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match="pyproject.toml"):
+    with pytest.raises(ConfigError, match=r"pyproject\.toml"):
         load_config(tmp_path)
 
 
