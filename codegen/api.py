@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Finding, Severity, sort_key
-from .discovery import Config, Tree
+from .discovery import Config
 from .model import Project
 from .pipeline import DEFAULT_OPTIONS, Options, Run
 
@@ -80,7 +80,7 @@ def check(
     findings = [*run.failures, *_run_checks(project)]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
-        changes = _plan(project, run.tree, found, findings)
+        changes = _plan(run, project, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
     return CheckResult(tuple(sorted(found, key=sort_key)), len(run.tree.sources))
 
@@ -110,7 +110,7 @@ def generate(
     project = run.project()
     findings = [*run.failures, *_run_checks(project)]
     found = run.diagnostics(findings, (), ())
-    changes = _plan(project, run.tree, found, findings)
+    changes = _plan(run, project, found, findings)
     diagnostics = tuple(
         sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
     )
@@ -134,7 +134,7 @@ def _run_checks(project: Project) -> list[Finding]:
 
 
 def _plan(
-    project: Project, tree: Tree, found: Sequence[Diagnostic], findings: Sequence[Finding]
+    run: Run, project: Project, found: Sequence[Diagnostic], findings: Sequence[Finding]
 ) -> tuple[FileChange, ...]:
     """Plan the wiring of every directory whose agents have no errors.
 
@@ -142,12 +142,15 @@ def _plan(
     neither reported stale nor deleted, but a foreign or hand-edited one is still reported.
     Errors that make an agent unrenderable count even when suppressed or ignored.
     """
+    from .cache import RenderCache
     from .generate import plan_generation
 
     broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
     broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
-    changes = plan_generation(replace(project, agents=healthy), tree.generated)
+    renderable = replace(project, agents=healthy)
+    cache = RenderCache(run.cache, run.inputs_digest(project.scans))
+    changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(
         change
         for change in changes

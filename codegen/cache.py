@@ -12,17 +12,19 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Finding
-from .model import ModuleScan, Span
+from .model import Agent, ModuleScan, Span
 
-__all__ = ["CACHE_DIR", "CacheEntry", "ScanCache"]
+__all__ = ["CACHE_DIR", "CacheEntry", "RenderCache", "ScanCache"]
 
 CACHE_DIR = Path(".golem") / "cache"
-FORMAT = "1"
+FORMAT = "2"
+PICKLE_PROTOCOL = 5
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class CacheEntry:
     scan: ModuleScan | None
     failure: Finding | None
     spans: dict[int, Span] | None = field(default=None)
+    rendered: str | None = field(default=None)
+    """For render entries: the generated module's text."""
 
 
 class ScanCache:
@@ -69,7 +73,7 @@ class ScanCache:
             _ensure_gitignore(self.directory)
             fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(entry, handle, protocol=PICKLE_PROTOCOL)
             os.replace(temporary, target)
         except OSError:
             return
@@ -77,6 +81,31 @@ class ScanCache:
     def _path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key[2:]}.pickle"
+
+
+class RenderCache:
+    """Rendered golem_agents.py texts keyed by everything the rendering reads.
+
+    `inputs` is a digest of the content keys of every scanned module of the project (agents and
+    the modules their types come from), so changing any of them renders again.
+    """
+
+    def __init__(self, store: ScanCache, inputs: bytes) -> None:
+        self._store = store
+        self._inputs = inputs
+
+    def render(self, agents: Sequence[Agent], produce: Callable[[], str]) -> str:
+        """The cached text for `agents`, or `produce()` (then stored)."""
+        if self._store.directory is None:
+            return produce()
+        names = "\0".join(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
+        key = self._store.key(self._inputs, "render", names)
+        cached = self._store.get(key)
+        if cached is not None and isinstance(cached.rendered, str):
+            return cached.rendered
+        text = produce()
+        self._store.put(key, CacheEntry(None, None, rendered=text))
+        return text
 
 
 def _tool_version() -> str:

@@ -13,9 +13,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .model import Agent, Project
+
+if TYPE_CHECKING:
+    from .cache import RenderCache
 from .render import read_header
 
 __all__ = ["GENERATED_NAME", "FileChange", "apply_changes", "plan_generation", "unified_diff"]
@@ -39,15 +42,15 @@ class FileChange:
     """The agent modules of the directory (where findings about a missing file point)."""
 
 
-def plan_generation(project: Project, existing: Sequence[Path]) -> tuple[FileChange, ...]:
+def plan_generation(
+    project: Project, existing: Sequence[Path], *, cache: RenderCache | None = None
+) -> tuple[FileChange, ...]:
     """One change per directory holding agents, plus one per generated file left without agents.
 
     `existing` is every golem_agents.py found in the walked tree. A golem_agents.py without our
     header is "foreign" (never touched); a generated one whose hash does not match is "edited".
+    `cache` reuses texts rendered by an earlier run from the same inputs.
     """
-    from .render import render_module
-    from .wiring import build_module
-
     by_directory: dict[str, list[Agent]] = {}
     for agent in project.agents:
         by_directory.setdefault(_key(Path(agent.scan.path).parent), []).append(agent)
@@ -56,9 +59,9 @@ def plan_generation(project: Project, existing: Sequence[Path]) -> tuple[FileCha
     for agents in by_directory.values():
         directory = Path(agents[0].scan.path).parent
         path = directory / GENERATED_NAME
-        model = build_module(project, agents)
         sources = tuple(sorted({Path(a.scan.path) for a in agents}, key=lambda p: p.name))
-        changes.append(_classify(path, render_module(model), sources))
+        text = _render(project, agents, cache)
+        changes.append(_classify(path, text, sources))
         planned.add(_key(path))
     for path in existing:
         if _key(path) not in planned:
@@ -67,6 +70,16 @@ def plan_generation(project: Project, existing: Sequence[Path]) -> tuple[FileCha
             if orphan.action != "foreign":
                 changes.append(orphan)
     return tuple(sorted(changes, key=lambda change: change.path.as_posix()))
+
+
+def _render(project: Project, agents: Sequence[Agent], cache: RenderCache | None) -> str:
+    from .render import render_module
+    from .wiring import build_module
+
+    def produce() -> str:
+        return render_module(build_module(project, agents))
+
+    return produce() if cache is None else cache.render(agents, produce)
 
 
 def _key(path: Path) -> str:

@@ -7,6 +7,7 @@ with diagnostics, from the CST when it is still in memory, else from the cache, 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tokenize
@@ -169,6 +170,13 @@ class Run:
                     data = self.sources.get(display) or self._read(candidate, display)
                     return None if data is None else self._scan_batch([(data, display, module)])[0]
         return None
+
+    def inputs_digest(self, scans: Iterable[ModuleScan]) -> bytes:
+        """A digest of the content keys of `scans`: what anything derived from them depends on."""
+        digest = hashlib.sha256()
+        for path in sorted(scan.path for scan in scans):
+            digest.update(f"{path}\0{self._entries.get(path, ('', None))[0]}\0".encode())
+        return digest.digest()
 
     # ----------------------------------------------------------------------- reporting
 

@@ -34,6 +34,8 @@ WIDTH = 79
 
 def width(text: str) -> int:
     """Display width as ruff measures it: East Asian wide characters count twice."""
+    if text.isascii():
+        return len(text)
     total = 0
     for char in text:
         if unicodedata.combining(char):
