@@ -74,15 +74,24 @@ def check(
     config: Config | None = None,
     options: Options = DEFAULT_OPTIONS,
 ) -> CheckResult:
-    """Scan `paths`, run every check (generated files included), and return located diagnostics."""
+    """Scan `paths`, run every check (generated files included), and return located diagnostics.
+
+    With the cache on, a run over unchanged files returns the stored result of the last one.
+    """
     run = Run(paths, config, options)
+    key = run.run_key("check", *select, "\0", *ignore)
+    stored = run.cached_result(key)
+    if stored is not None:
+        return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
     findings = [*run.failures, *_run_checks(project)]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
-    return CheckResult(tuple(sorted(found, key=sort_key)), len(run.tree.sources))
+    diagnostics = tuple(sorted(found, key=sort_key))
+    run.store_result(key, diagnostics)
+    return CheckResult(diagnostics, len(run.tree.sources))
 
 
 def scan(

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .diagnostics import Finding
+from .diagnostics import Diagnostic, Finding
 from .model import Agent, ModuleScan, Span
 
-__all__ = ["CACHE_DIR", "CacheEntry", "RenderCache", "ScanCache"]
+__all__ = ["CACHE_DIR", "CacheEntry", "RenderCache", "RunResult", "ScanCache", "file_digest"]
 
 CACHE_DIR = Path(".golem") / "cache"
 FORMAT = "2"
@@ -36,6 +36,18 @@ class CacheEntry:
     spans: dict[int, Span] | None = field(default=None)
     rendered: str | None = field(default=None)
     """For render entries: the generated module's text."""
+    result: RunResult | None = field(default=None)
+    """For run entries: the diagnostics of a whole `check` run."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A whole `check` run, valid while its inputs and the extra files it read are unchanged."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    extra: tuple[tuple[str, str], ...]
+    """(path, sha256) of files read beyond the discovered ones (modules loaded on demand)."""
 
 
 class ScanCache:
@@ -106,6 +118,11 @@ class RenderCache:
         text = produce()
         self._store.put(key, CacheEntry(None, None, rendered=text))
         return text
+
+
+def file_digest(data: bytes) -> str:
+    """The digest a run records for a file it read."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _tool_version() -> str:

@@ -18,7 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CACHE_DIR, CacheEntry, ScanCache
+from .cache import CACHE_DIR, CacheEntry, RunResult, ScanCache, file_digest
 from .diagnostics import Diagnostic, Finding, sort_key
 from .discovery import Config, discover, display_path, load_config
 from .model import ModuleScan, Project, Span
@@ -72,13 +72,51 @@ class Run:
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
 
+    # ----------------------------------------------------------------------- whole runs
+
+    def run_key(self, *salt: str) -> str:
+        """A key for the result of the whole run: every discovered file's bytes, the generated
+        modules' bytes, the configuration and `salt` (command and options). Reads every file."""
+        digest = hashlib.sha256("\0".join(salt).encode())
+        digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
+        for source in self.tree.sources:
+            data = self._read(source.path, source.display)
+            digest.update(f"\0{source.display}\0{source.module}\0".encode())
+            digest.update(b"\1" if data is None else data)
+        for path in self.tree.generated:
+            digest.update(f"\0{path.as_posix()}\0".encode())
+            digest.update(_bytes_or_empty(path))
+        return self.cache.key(digest.digest(), "run", "")
+
+    def cached_result(self, key: str) -> RunResult | None:
+        """A stored result whose extra files are unchanged, else None."""
+        entry = self.cache.get(key)
+        result = entry.result if entry is not None else None
+        if result is None:
+            return None
+        for path, expected in result.extra:
+            if file_digest(_bytes_or_empty(Path(path))) != expected:
+                return None
+        return result
+
+    def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """Remember a run's diagnostics with the digests of the files read on demand."""
+        discovered = {source.display for source in self.tree.sources}
+        extra = tuple(
+            (display, file_digest(data))
+            for display, data in sorted(self.sources.items())
+            if display not in discovered
+        )
+        result = RunResult(diagnostics, len(self.tree.sources), extra)
+        self.cache.put(key, CacheEntry(None, None, result=result))
+
     # ----------------------------------------------------------------------- scanning
 
     def project(self) -> Project:
         """Scan every file that mentions the runtime, then resolve (type modules load on demand)."""
         batch = []
         for source in self.tree.sources:
-            data = self._read(source.path, source.display)
+            data = self.sources.get(source.display) or self._read(source.path, source.display)
             if data is not None and RUNTIME_MARK in data:
                 batch.append((data, source.display, source.module))
         scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
@@ -260,6 +298,13 @@ class Run:
         except (SyntaxError, LookupError):
             text = data.decode("utf-8", errors="replace")
         return LINE_BREAK.split(text)
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _rescan(data: bytes, display: str, module: str) -> ScannedFile | None:

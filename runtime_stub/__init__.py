@@ -1,5 +1,8 @@
 """The Golem agent runtime for Python: decorators, durability controls, registry, local executor."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .decorators import BaseAgent, agent, endpoint, transient
 from .durability import (
     PersistenceLevel,
@@ -23,10 +26,7 @@ from .errors import (
     UpdateError,
     crash_after,
 )
-from .executor import Executor
-from .oplog import OplogEntry, format_oplog
 from .registry import AgentType, EndpointInfo, MethodInfo, ParamInfo, Snapshot, SnapshotError
-from .replay import RecoveryStats
 from .snapshotting import (
     Disabled,
     Enabled,
@@ -36,7 +36,33 @@ from .snapshotting import (
     SnapshottingPolicy,
     parse_snapshotting,
 )
-from .store import InMemoryOplogStore, OplogStore, SqliteOplogStore
+
+if TYPE_CHECKING:
+    from .executor import Executor
+    from .oplog import OplogEntry, format_oplog
+    from .replay import RecoveryStats
+    from .store import InMemoryOplogStore, OplogStore, SqliteOplogStore
+
+_LAZY = {
+    "Executor": ".executor",
+    "OplogEntry": ".oplog",
+    "format_oplog": ".oplog",
+    "RecoveryStats": ".replay",
+    "InMemoryOplogStore": ".store",
+    "OplogStore": ".store",
+    "SqliteOplogStore": ".store",
+}
+"""The executor and its stores load on first use: agent code and the checks never pay for them."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'runtime_stub' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AgentType",
