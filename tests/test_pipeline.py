@@ -126,3 +126,27 @@ def test_progress_is_reported_per_file(tree: Path) -> None:
     api.check([tree], options=Options(cache=False, progress=lambda d, t: calls.append((d, t))))
     assert calls and calls[-1][0] == calls[-1][1]
     assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
+
+
+def test_a_cached_result_notices_a_changed_module_loaded_on_demand(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
+    (tmp_path / "models.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Item:\n    name: str\n",
+        encoding="utf-8",
+    )
+    agents = tmp_path / "agents.py"
+    agents.write_text(
+        "from dataclasses import dataclass, field\n\n"
+        "from runtime_stub import agent\n\n"
+        "from models import Item\n\n\n"
+        '@agent(snapshotting="every(1)")\n@dataclass\nclass Shelf:\n'
+        "    name: str\n    items: list[Item] = field(default_factory=list, init=False)\n",
+        encoding="utf-8",
+    )
+    assert api.check([agents]).diagnostics == ()
+    (tmp_path / "models.py").write_text(
+        "from dataclasses import dataclass\nfrom typing import Any\n\n\n"
+        "@dataclass\nclass Item:\n    name: Any\n",
+        encoding="utf-8",
+    )
+    assert [d.code for d in api.check([agents]).diagnostics] == ["GLM003"]
