@@ -12,7 +12,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -96,22 +96,32 @@ class ScanCache:
 
 
 class RenderCache:
-    """Rendered golem_agents.py texts keyed by everything the rendering reads.
+    """Rendered golem_agents.py texts keyed by everything the rendering of one directory reads.
 
-    `inputs` is a digest of the content keys of every scanned module of the project (agents and
-    the modules their types come from), so changing any of them renders again.
+    `inputs(agents)` names the files a directory's rendering depends on (its agent modules, the
+    modules of inherited fields, and of every dataclass and enum its agents reach); `content_key`
+    gives each file's content key. Editing one agent module re-renders only what depends on it.
     """
 
-    def __init__(self, store: ScanCache, inputs: bytes) -> None:
+    def __init__(
+        self,
+        store: ScanCache,
+        inputs: Callable[[Sequence[Agent]], Iterable[str]],
+        content_key: Callable[[str], str],
+    ) -> None:
         self._store = store
         self._inputs = inputs
+        self._content_key = content_key
 
     def render(self, agents: Sequence[Agent], produce: Callable[[], str]) -> str:
         """The cached text for `agents`, or `produce()` (then stored)."""
         if self._store.directory is None:
             return produce()
+        digest = hashlib.sha256()
+        for path in sorted(set(self._inputs(agents))):
+            digest.update(f"{path}\0{self._content_key(path)}\0".encode())
         names = "\0".join(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
-        key = self._store.key(self._inputs, "render", names)
+        key = self._store.key(digest.digest(), "render", names)
         cached = self._store.get(key)
         if cached is not None and isinstance(cached.rendered, str):
             return cached.rendered

@@ -164,6 +164,8 @@ class Run:
     ) -> list[CacheEntry]:
         jobs = self.options.jobs or os.cpu_count() or 1
         if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
+            import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
+
             work = [(data, display, module) for _, data, display, module in misses]
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 chunk = max(1, len(work) // (jobs * 8))
@@ -209,12 +211,9 @@ class Run:
                     return None if data is None else self._scan_batch([(data, display, module)])[0]
         return None
 
-    def inputs_digest(self, scans: Iterable[ModuleScan]) -> bytes:
-        """A digest of the content keys of `scans`: what anything derived from them depends on."""
-        digest = hashlib.sha256()
-        for path in sorted(scan.path for scan in scans):
-            digest.update(f"{path}\0{self._entries.get(path, ('', None))[0]}\0".encode())
-        return digest.digest()
+    def content_key(self, path: str) -> str:
+        """The content key under which `path` was scanned ("" if it was not)."""
+        return self._entries.get(path, ("", None))[0]
 
     # ----------------------------------------------------------------------- reporting
 

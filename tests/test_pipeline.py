@@ -150,3 +150,22 @@ def test_a_cached_result_notices_a_changed_module_loaded_on_demand(tmp_path: Pat
         encoding="utf-8",
     )
     assert [d.code for d in api.check([agents]).diagnostics] == ["GLM003"]
+
+
+def test_only_the_directory_whose_inputs_changed_is_rendered_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tree / "pkg0" / "broken.py").unlink()
+    assert api.generate([tree]).written
+    import codegen.render as render
+
+    rendered: list[tuple[str, ...]] = []
+    original = render.render_module
+    monkeypatch.setattr(
+        render, "render_module", lambda m: rendered.append(m.sources) or original(m)
+    )
+    agent = tree / "pkg1" / "agent_1.py"
+    agent.write_text(agent.read_text().replace("every(2)", "every(3)"), encoding="utf-8")
+    result = api.check([tree])
+    assert [d.code for d in result.diagnostics] == ["GLM040"]
+    assert len(rendered) == 1 and "agent_1.py" in rendered[0]
