@@ -192,3 +192,26 @@ def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
         [sys.executable, "-m", "codegen", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "generate" in result.stdout
+
+
+def test_oplog_prints_an_agents_oplog_from_a_store(examples: Path) -> None:
+    script = (
+        "import shop.golem_agents\n"
+        "from runtime_stub import Executor, SqliteOplogStore\n"
+        "ex = Executor(SqliteOplogStore('.golem/oplog.db'))\n"
+        "ex.invoke('CounterAgent', ['c1'], 'increment')\n"
+        "ex.invoke('CounterAgent', ['c1'], 'increment')\n"
+        "ex.close()\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=examples, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    result = golem("oplog", 'CounterAgent("c1")', "--store", ".golem/oplog.db", cwd=examples)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("#00001:\nCREATE")
+    assert "SNAPSHOT" in result.stdout and '"count": 2' in result.stdout
+    missing = golem("oplog", 'CounterAgent("nope")', "--store", ".golem/oplog.db", cwd=examples)
+    assert missing.returncode == 2 and "nope" in missing.stderr
+    no_store = golem("oplog", "x", "--store", "absent.db", cwd=examples)
+    assert no_store.returncode == 2 and "absent.db" in no_store.stderr
