@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from . import api
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, as_record
 from .discovery import ConfigError, display_path
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -229,21 +229,8 @@ def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
 
     result = api.scan(paths or (Path("."),), options=_options(no_cache, jobs))
     data = project_json(result.project)
-    data["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
+    data["diagnostics"] = [as_record(d) for d in result.diagnostics]
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": diagnostic.code,
-        "severity": diagnostic.severity.value,
-        "message": diagnostic.message,
-        "path": diagnostic.path,
-        "line": diagnostic.line,
-        "column": diagnostic.column,
-        "end_line": diagnostic.end_line,
-        "end_column": diagnostic.end_column,
-    }
 
 
 @main.command()

@@ -21,12 +21,14 @@ __all__ = [
     "Finding",
     "Severity",
     "artifact_uri",
+    "as_record",
     "comment_of",
     "format_github",
     "format_json",
     "format_sarif",
     "format_text",
     "selected",
+    "sort_key",
     "suppressed",
 ]
 
@@ -97,7 +99,7 @@ def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     )
 
 
-def _record(d: Diagnostic) -> dict[str, object]:
+def as_record(d: Diagnostic) -> dict[str, object]:
     return {
         "code": d.code,
         "severity": d.severity.value,
@@ -112,7 +114,7 @@ def _record(d: Diagnostic) -> dict[str, object]:
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     """A JSON array of the fields of SPEC §5, sorted, 2-space indent, trailing newline."""
-    records = [_record(d) for d in _sorted(diagnostics)]
+    records = [as_record(d) for d in _sorted(diagnostics)]
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
