@@ -154,12 +154,14 @@ def _plan(
     from .cache import RenderCache
     from .dependencies import render_inputs
     from .generate import plan_generation
+    from .prerender import prerender
 
     broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
     broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
     renderable = replace(project, agents=healthy)
     cache = RenderCache(run.cache, lambda agents: render_inputs(agents, project), run.content_key)
+    cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
     changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(
         change

@@ -112,22 +112,40 @@ class RenderCache:
         self._store = store
         self._inputs = inputs
         self._content_key = content_key
+        self._ready: Callable[[Sequence[Agent]], str | None] = lambda agents: None
+
+    def ahead(self, ready: Callable[[Sequence[Agent]], str | None]) -> None:
+        """Use texts rendered ahead (in parallel) for what the cache does not hold."""
+        self._ready = ready
+
+    def holds(self, agents: Sequence[Agent]) -> bool:
+        """Whether the text for `agents` is stored (so rendering it ahead is wasted work)."""
+        return self._cached(self._key(agents)) is not None
 
     def render(self, agents: Sequence[Agent], produce: Callable[[], str]) -> str:
-        """The cached text for `agents`, or `produce()` (then stored)."""
+        """The cached text for `agents`, else one rendered ahead, else `produce()` (stored)."""
         if self._store.directory is None:
-            return produce()
+            return self._ready(agents) or produce()
+        key = self._key(agents)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        text = self._ready(agents) or produce()
+        self._store.put(key, CacheEntry(None, None, rendered=text))
+        return text
+
+    def _key(self, agents: Sequence[Agent]) -> str:
         digest = hashlib.sha256()
         for path in sorted(set(self._inputs(agents))):
             digest.update(f"{path}\0{self._content_key(path)}\0".encode())
         names = "\0".join(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
-        key = self._store.key(digest.digest(), "render", names)
-        cached = self._store.get(key)
-        if cached is not None and isinstance(cached.rendered, str):
-            return cached.rendered
-        text = produce()
-        self._store.put(key, CacheEntry(None, None, rendered=text))
-        return text
+        return self._store.key(digest.digest(), "render", names)
+
+    def _cached(self, key: str) -> str | None:
+        if self._store.directory is None:
+            return None
+        entry = self._store.get(key)
+        return entry.rendered if entry is not None else None
 
 
 def file_digest(data: bytes) -> str:

@@ -7,12 +7,14 @@ with diagnostics, from the CST when it is still in memory, else from the cache, 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import tokenize
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -68,7 +70,6 @@ class Run:
         self.cache = ScanCache(root / CACHE_DIR if options.cache else None, salt=str(root))
         self.failures: list[Finding] = []
         self.sources: dict[str, bytes] = {}
-        self.scanned: dict[str, ScannedFile] = {}
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
 
@@ -162,34 +163,19 @@ class Run:
     def _scan_misses(
         self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
     ) -> list[CacheEntry]:
-        jobs = self.options.jobs or os.cpu_count() or 1
-        if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
-            import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
+        """Scan in worker processes when there are many files, else here; CSTs are not kept
+        (positions re-parse the few files that have diagnostics)."""
+        jobs = self.jobs
+        work = [(data, display, module) for _, data, display, module in misses]
+        with _gc_paused():
+            if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+                import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
 
-            work = [(data, display, module) for _, data, display, module in misses]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                chunk = max(1, len(work) // (jobs * 8))
-                entries = []
-                for done, entry in enumerate(pool.map(scan_entry, work, chunksize=chunk), 1):
-                    entries.append(entry)
-                    if progress:
-                        progress(done, len(work))
-                return entries
-        entries = []
-        for done, (_, data, display, module) in enumerate(misses, 1):
-            entries.append(self._scan_here(data, display, module))
-            if progress:
-                progress(done, len(misses))
-        return entries
-
-    def _scan_here(self, data: bytes, display: str, module: str) -> CacheEntry:
-        from .scanner import ScanFailure, scan_source
-
-        outcome = scan_source(data, display, module)
-        if isinstance(outcome, ScanFailure):
-            return CacheEntry(None, outcome.finding)
-        self.scanned[display] = outcome
-        return CacheEntry(outcome.scan, None)
+                with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
+                    chunk = max(1, len(work) // (jobs * 8))
+                    results = pool.map(scan_entry, work, chunksize=chunk)
+                    return _reporting(results, len(work), progress)
+            return _reporting(map(scan_entry, work), len(work), progress)
 
     def _accept(self, entry: CacheEntry) -> ModuleScan | None:
         if entry.failure is not None:
@@ -210,6 +196,11 @@ class Run:
                     data = self.sources.get(display) or self._read(candidate, display)
                     return None if data is None else self._scan_batch([(data, display, module)])[0]
         return None
+
+    @property
+    def jobs(self) -> int:
+        """Worker processes this run may use."""
+        return self.options.jobs or os.cpu_count() or 1
 
     def content_key(self, path: str) -> str:
         """The content key under which `path` was scanned ("" if it was not)."""
@@ -265,8 +256,8 @@ class Run:
         key, entry = self._entries.get(path, ("", CacheEntry(None, None)))
         if entry.spans is not None:
             return entry.spans
-        scanned = self.scanned.get(path)
-        if scanned is None and path in self.sources and entry.scan is not None:
+        scanned = None
+        if path in self.sources and entry.scan is not None:
             scanned = _rescan(self.sources[path], path, entry.scan.module)
         if scanned is None:
             return {}
@@ -297,6 +288,29 @@ class Run:
         except (SyntaxError, LookupError):
             text = data.decode("utf-8", errors="replace")
         return LINE_BREAK.split(text)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Scanning allocates millions of acyclic CST objects: collecting meanwhile is pure cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _reporting(
+    entries: Iterable[CacheEntry], total: int, progress: Progress | None
+) -> list[CacheEntry]:
+    collected = []
+    for done, entry in enumerate(entries, 1):
+        collected.append(entry)
+        if progress:
+            progress(done, total)
+    return collected
 
 
 def _bytes_or_empty(path: Path) -> bytes:
