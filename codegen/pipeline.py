@@ -172,7 +172,7 @@ class Run:
                 import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
 
                 with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
-                    chunk = max(1, len(work) // (jobs * 8))
+                    chunk = max(1, len(work) // (jobs * 32))
                     results = pool.map(scan_entry, work, chunksize=chunk)
                     return _reporting(results, len(work), progress)
             return _reporting(map(scan_entry, work), len(work), progress)
