@@ -6,6 +6,7 @@ goes out and its rendered text comes back. Where fork is unavailable, nothing is
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -41,10 +42,14 @@ def prerender(
     _inherited = (project, ordered)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        gc.freeze()  # the forked workers then never scan (and so never copy) the inherited heap
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=gc.disable
+        ) as pool:
             texts = list(pool.map(_render_group, range(len(ordered))))
     finally:
         _inherited = None
+        gc.unfreeze()
     ready = {_names(group): text for group, text in zip(ordered, texts, strict=True)}
     return lambda agents: ready.get(_names(agents))
 
