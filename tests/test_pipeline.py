@@ -169,3 +169,14 @@ def test_only_the_directory_whose_inputs_changed_is_rendered_again(
     result = api.check([tree])
     assert [d.code for d in result.diagnostics] == ["GLM040"]
     assert len(rendered) == 1 and "agent_1.py" in rendered[0]
+
+
+def test_wiring_rendered_by_workers_is_the_same(tmp_path: Path) -> None:
+    serial = write_agent_tree(tmp_path / "serial", modules=PARALLEL_THRESHOLD + 6, packages=4)
+    parallel = write_agent_tree(tmp_path / "parallel", modules=PARALLEL_THRESHOLD + 6, packages=4)
+    one = api.generate([serial], options=Options(cache=False, jobs=1))
+    two = api.generate([parallel], options=Options(cache=False, jobs=2))
+    assert len(one.written) == len(two.written) == 4
+    for package in ("pkg0", "pkg1", "pkg2", "pkg3"):
+        expected = (serial / package / "golem_agents.py").read_bytes()
+        assert (parallel / package / "golem_agents.py").read_bytes() == expected
