@@ -11,13 +11,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import api
 from .diagnostics import Diagnostic, Severity, as_record
 from .discovery import ConfigError, display_path
+
+if TYPE_CHECKING:
+    from .generate import FileChange
 
 FORMATS = ("text", "json", "sarif", "github")
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -206,12 +209,11 @@ def generate(
 
 
 def _verb(action: str) -> str:
-    return {"create": "create", "update": "update", "delete": "delete", "edited": "overwrite"}.get(
-        action, action
-    )
+    """What a change does, as a verb: the action itself, but "edited" files are overwritten."""
+    return "overwrite" if action == "edited" else action
 
 
-def _blocked_message(change: Any) -> str:
+def _blocked_message(change: FileChange) -> str:
     path = display_path(change.path)
     if change.action == "foreign":
         return (

@@ -105,15 +105,17 @@ def discover(paths: Sequence[Path], config: Config) -> Tree:
     """Walk `paths` (files are taken as given, directories walked in sorted order)."""
     sources: dict[Path, SourceFile] = {}
     generated: dict[Path, None] = {}
+    roots: dict[Path, None] = {}
     for given in paths:
         for file in _walk(given, config):
-            key = file.resolve()
+            resolved = file.resolve()
+            root = _root_of(resolved)
+            roots.setdefault(root, None)
             if file.name == GENERATED_NAME:
                 generated.setdefault(file, None)
-            elif key not in sources:
-                sources[key] = SourceFile(file, display_path(file), module_name(file))
-    roots = {_root_of(source.path.resolve()): None for source in sources.values()}
-    roots.update({_root_of(path.resolve()): None for path in generated})
+            elif resolved not in sources:
+                module = _module_below(root, resolved)
+                sources[resolved] = SourceFile(file, display_path(file), module)
     return Tree(tuple(sources.values()), tuple(generated), tuple(roots))
 
 
@@ -157,15 +159,18 @@ def _excluded(path: Path, config: Config) -> bool:
 def module_name(path: Path) -> str:
     """Dotted module name from the package layout (`pkg/sub/mod.py` -> `pkg.sub.mod`)."""
     resolved = path.resolve()
-    parts = [] if resolved.name == "__init__.py" else [resolved.stem]
-    directory = resolved.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        parts.append(directory.name)
-        directory = directory.parent
-    return ".".join(reversed(parts)) or resolved.parent.name
+    return _module_below(_root_of(resolved), resolved)
+
+
+def _module_below(root: Path, resolved: Path) -> str:
+    parts = resolved.relative_to(root).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or resolved.parent.name
 
 
 def _root_of(path: Path) -> Path:
+    """The directory above the outermost package holding `path` (an import root)."""
     directory = path.parent
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         directory = directory.parent

@@ -143,7 +143,6 @@ class Run:
     def _scan_batch(
         self, batch: Sequence[tuple[bytes, str, str]], *, report: bool = False
     ) -> list[ModuleScan | None]:
-        results: dict[str, CacheEntry] = {}
         misses = []
         for data, display, module in batch:
             key = self.cache.key(data, display, module)
@@ -151,14 +150,12 @@ class Run:
             if entry is None:
                 misses.append((key, data, display, module))
             else:
-                results[display] = entry
-            self._entries[display] = (key, entry or CacheEntry(None, None))
+                self._entries[display] = (key, entry)
         scanned = self._scan_misses(misses, self.options.progress if report else None)
         for (key, _, display, _), entry in zip(misses, scanned, strict=True):
             self.cache.put(key, entry)
             self._entries[display] = (key, entry)
-            results[display] = entry
-        return [self._accept(results[display]) for _, display, _ in batch]
+        return [self._accept(self._entries[display][1]) for _, display, _ in batch]
 
     def _scan_misses(
         self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
