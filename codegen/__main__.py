@@ -1,5 +1,5 @@
 """`python -m codegen`: the same as the `golem-codegen` command."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="golem-codegen")
+run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,7 +161,8 @@ def _plan(
     broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
     renderable = replace(project, agents=healthy)
-    cache = RenderCache(run.cache, lambda agents: render_inputs(agents, project), run.content_key)
+    inputs = partial(render_inputs, project=project)
+    cache = RenderCache(run.cache, renderable, inputs, run.content_key)
     cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
     changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(

@@ -12,15 +12,23 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Finding
-from .model import Agent, ModuleScan, Span
+from .model import Agent, ModuleScan, Project, Span
 
-__all__ = ["CACHE_DIR", "CacheEntry", "RenderCache", "RunResult", "ScanCache", "file_digest"]
+__all__ = [
+    "CACHE_DIR",
+    "CacheEntry",
+    "RenderCache",
+    "RunResult",
+    "ScanCache",
+    "file_digest",
+    "group_names",
+]
 
 CACHE_DIR = Path(".golem") / "cache"
 FORMAT = "2"
@@ -101,51 +109,58 @@ class RenderCache:
     `inputs(agents)` names the files a directory's rendering depends on (its agent modules, the
     modules of inherited fields, and of every dataclass and enum its agents reach); `content_key`
     gives each file's content key. Editing one agent module re-renders only what depends on it.
+    A rendering is a text, or None when the module on disk is current (never stored).
     """
 
     def __init__(
         self,
         store: ScanCache,
+        project: Project,
         inputs: Callable[[Sequence[Agent]], Iterable[str]],
         content_key: Callable[[str], str],
     ) -> None:
         self._store = store
+        self._project = project
         self._inputs = inputs
         self._content_key = content_key
-        self._ready: Callable[[Sequence[Agent]], str | None] = lambda agents: None
+        self._ahead: Mapping[tuple[str, ...], str | None] = {}
 
-    def ahead(self, ready: Callable[[Sequence[Agent]], str | None]) -> None:
-        """Use texts rendered ahead (in parallel) for what the cache does not hold."""
-        self._ready = ready
+    def ahead(self, ready: Mapping[tuple[str, ...], str | None]) -> None:
+        """Use renderings done ahead (in parallel), by `group_names`, for what is not stored."""
+        self._ahead = ready
 
     def holds(self, agents: Sequence[Agent]) -> bool:
         """Whether the text for `agents` is stored (so rendering it ahead is wasted work)."""
-        return self._cached(self._key(agents)) is not None
+        return self._store.directory is not None and self._cached(self._key(agents)) is not None
 
-    def render(self, agents: Sequence[Agent], produce: Callable[[], str]) -> str:
-        """The cached text for `agents`, else one rendered ahead, else `produce()` (stored)."""
-        if self._store.directory is None:
-            return self._ready(agents) or produce()
-        key = self._key(agents)
-        cached = self._cached(key)
+    def render(
+        self, agents: Sequence[Agent], produce: Callable[[Project, Sequence[Agent]], str | None]
+    ) -> str | None:
+        """The stored text for `agents`, else the one rendered ahead, else `produce`'s."""
+        key = self._key(agents) if self._store.directory is not None else None
+        cached = self._cached(key) if key is not None else None
         if cached is not None:
             return cached
-        text = self._ready(agents) or produce()
-        self._store.put(key, CacheEntry(None, None, rendered=text))
+        names = group_names(agents)
+        text = self._ahead[names] if names in self._ahead else produce(self._project, agents)
+        if key is not None and text is not None:
+            self._store.put(key, CacheEntry(None, None, rendered=text))
         return text
 
     def _key(self, agents: Sequence[Agent]) -> str:
         digest = hashlib.sha256()
         for path in sorted(set(self._inputs(agents))):
             digest.update(f"{path}\0{self._content_key(path)}\0".encode())
-        names = "\0".join(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
-        return self._store.key(digest.digest(), "render", names)
+        return self._store.key(digest.digest(), "render", "\0".join(group_names(agents)))
 
     def _cached(self, key: str) -> str | None:
-        if self._store.directory is None:
-            return None
         entry = self._store.get(key)
         return entry.rendered if entry is not None else None
+
+
+def group_names(agents: Sequence[Agent]) -> tuple[str, ...]:
+    """Names a directory's group of agents (the same in every process of a run)."""
+    return tuple(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
 
 
 def file_digest(data: bytes) -> str:

@@ -6,6 +6,7 @@ Exit status: 0 nothing fails; 1 diagnostics that fail, or `generate --check` fou
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import traceback
@@ -103,6 +104,16 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 @click.version_option(package_name="golem-codegen")
 def main() -> None:
     """Check and generate the wiring of Golem durable agents written in Python."""
+
+
+def run() -> None:
+    """The `golem-codegen` process (console script and `python -m codegen`).
+
+    A run builds trees of acyclic objects and exits: cyclic garbage collection would only rescan
+    them (about 4% of a check), so the process never starts it.
+    """
+    gc.disable()
+    main(prog_name="golem-codegen")
 
 
 @main.command()

@@ -19,9 +19,17 @@ from .model import Agent, Project
 
 if TYPE_CHECKING:
     from .cache import RenderCache
-from .render import read_header
+from .render import read_header, same_module
 
-__all__ = ["GENERATED_NAME", "FileChange", "apply_changes", "plan_generation", "unified_diff"]
+__all__ = [
+    "GENERATED_NAME",
+    "FileChange",
+    "apply_changes",
+    "directories",
+    "plan_generation",
+    "produce",
+    "unified_diff",
+]
 
 GENERATED_NAME = "golem_agents.py"
 Action = Literal["create", "update", "delete", "unchanged", "foreign", "edited"]
@@ -51,35 +59,44 @@ def plan_generation(
     header is "foreign" (never touched); a generated one whose hash does not match is "edited".
     `cache` reuses texts rendered by an earlier run from the same inputs.
     """
-    by_directory: dict[str, list[Agent]] = {}
-    for agent in project.agents:
-        by_directory.setdefault(_key(Path(agent.scan.path).parent), []).append(agent)
     changes: list[FileChange] = []
     planned: set[str] = set()
-    for agents in by_directory.values():
-        directory = Path(agents[0].scan.path).parent
-        path = directory / GENERATED_NAME
+    for agents in directories(project):
+        path = Path(agents[0].scan.path).parent / GENERATED_NAME
         sources = tuple(sorted({Path(a.scan.path) for a in agents}, key=lambda p: p.name))
-        text = _render(project, agents, cache)
-        changes.append(_classify(path, text, sources))
+        old, readable = _read(path)
+        text = produce(project, agents) if cache is None else cache.render(agents, produce)
+        changes.append(_classify(path, old, readable, text, sources))
         planned.add(_key(path))
     for path in existing:
         if _key(path) not in planned:
             planned.add(_key(path))
-            orphan = _classify(path, None, ())
+            orphan = _classify(path, *_read(path), None, ())
             if orphan.action != "foreign":
                 changes.append(orphan)
     return tuple(sorted(changes, key=lambda change: change.path.as_posix()))
 
 
-def _render(project: Project, agents: Sequence[Agent], cache: RenderCache | None) -> str:
-    from .render import render_module
+def directories(project: Project) -> list[list[Agent]]:
+    """The agents of the project grouped by directory (one generated module each)."""
+    by_directory: dict[str, list[Agent]] = {}
+    for agent in project.agents:
+        by_directory.setdefault(_key(Path(agent.scan.path).parent), []).append(agent)
+    return list(by_directory.values())
+
+
+def produce(project: Project, agents: Sequence[Agent]) -> str | None:
+    """The text of the module of the directory holding `agents`, or None when the module there
+    records the same model hash (it is current: nothing is rendered)."""
+    from .render import model_hash, render_module
     from .wiring import build_module
 
-    def produce() -> str:
-        return render_module(build_module(project, agents))
-
-    return produce() if cache is None else cache.render(agents, produce)
+    model = build_module(project, agents)
+    digest = model_hash(model)
+    old, _ = _read(Path(agents[0].scan.path).parent / GENERATED_NAME)
+    if old is not None and read_header(old).model_hash == digest:
+        return None
+    return render_module(model, digest)
 
 
 def _key(path: Path) -> str:
@@ -101,8 +118,11 @@ def _read(path: Path) -> tuple[str | None, bool]:
         return None, False
 
 
-def _classify(path: Path, new: str | None, sources: tuple[Path, ...]) -> FileChange:
-    old, readable = _read(path)
+def _classify(
+    path: Path, old: str | None, readable: bool, new: str | None, sources: tuple[Path, ...]
+) -> FileChange:
+    """What to do with `path` holding `old`, given the rendered `new` (None: no agents there,
+    or for an existing module, that it records the current model hash)."""
     if old is None:
         action: Action = (
             "foreign" if not readable else ("create" if new is not None else "unchanged")
@@ -113,9 +133,11 @@ def _classify(path: Path, new: str | None, sources: tuple[Path, ...]) -> FileCha
         return FileChange(path, "foreign", old, None, sources)
     if not header.intact:
         return FileChange(path, "edited", old, new, sources)
-    if new is None:
+    if not sources:
         return FileChange(path, "delete", old, None, sources)
-    return FileChange(path, "unchanged" if old == new else "update", old, new, sources)
+    if new is None or same_module(old, new):
+        return FileChange(path, "unchanged", old, old, sources)
+    return FileChange(path, "update", old, new, sources)
 
 
 def apply_changes(changes: Sequence[FileChange], *, force: bool) -> tuple[FileChange, ...]:

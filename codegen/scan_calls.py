@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 import libcst as cst
@@ -66,6 +67,7 @@ _SKIPPED = frozenset(
 )
 """Fields that never hold a call (names, punctuation, whitespace)."""
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+_GETTERS: dict[type[cst.CSTNode], Callable[[cst.CSTNode], tuple[Any, ...]]] = {}
 _NODE_TYPES: dict[type, bool] = {}
 _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
@@ -121,7 +123,7 @@ class _Walker:
                 continue
             visit = self._visits.get(type(node))
             if visit is None or visit(node, stack):
-                stack.extend(_children(node))
+                _push_children(node, stack)
 
     def _call(self, node: cst.Call, stack: Stack) -> bool:
         parts = dotted_parts(node.func)
@@ -173,28 +175,49 @@ class _Walker:
         return False
 
 
-def _is_node(kind: type) -> bool:
-    known = _NODE_TYPES.get(kind)
-    if known is None:
-        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-    return known
+def _getter(cls: type[cst.CSTNode]) -> Callable[[cst.CSTNode], tuple[Any, ...]]:
+    """Reads the fields of `_fields(cls)` in reverse source order, in one call."""
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = tuple(reversed(_fields(cls)))
+        if not names:
+            getter = _no_fields
+        elif len(names) == 1:
+            getter = _single(names[0])
+        else:
+            getter = attrgetter(*names)
+        _GETTERS[cls] = getter
+    return getter
 
 
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """Child nodes in reverse source order (for a stack), skipping punctuation and whitespace.
+def _no_fields(_node: cst.CSTNode) -> tuple[Any, ...]:
+    return ()
 
-    Type checks go through a cache: `isinstance(x, CSTNode)` is an ABC check, slow in this loop.
-    """
-    found: list[cst.CSTNode] = []
-    for name in _fields(type(node)):
-        value = getattr(node, name)
+
+def _single(name: str) -> Callable[[cst.CSTNode], tuple[Any, ...]]:
+    """Like `attrgetter(name)`, but a tuple like attrgetter of several names gives."""
+    read = attrgetter(name)
+
+    def getter(node: cst.CSTNode) -> tuple[Any, ...]:
+        return (read(node),)
+
+    return getter
+
+
+def _push_children(node: cst.CSTNode, stack: Stack) -> None:
+    """Push the child nodes of `node` so that they pop in source order, skipping punctuation and
+    whitespace. Sequence fields hold nodes only; other values are checked through a type cache
+    (`isinstance(x, CSTNode)` is an ABC check, slow in this loop)."""
+    for value in _getter(type(node))(node):
         kind = type(value)
         if kind is tuple or kind is list:
-            found.extend(v for v in value if _is_node(type(v)))
-        elif _is_node(kind):
-            found.append(value)
-    found.reverse()
-    return found
+            stack.extend(reversed(value))
+            continue
+        known = _NODE_TYPES.get(kind)
+        if known is None:
+            known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+        if known:
+            stack.append(value)
 
 
 def scan_calls(

@@ -95,6 +95,54 @@ def test_an_identical_module_is_not_rewritten(project: Path) -> None:
     assert target.stat().st_mtime == 1_000_000
 
 
+def test_a_module_recording_the_current_model_hash_is_not_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_generate(project)
+    import codegen.render as render
+
+    def no_rendering(*_: object) -> str:
+        raise AssertionError("rendered a module whose model hash is current")
+
+    monkeypatch.setattr(render, "render_module", no_rendering)
+    (change,) = plan(project)
+    assert change.action == "unchanged" and change.new == change.old
+    assert codes(project) == []
+
+
+def test_a_module_recording_another_model_hash_is_kept_when_its_text_is_current(
+    project: Path,
+) -> None:
+    """As rendered by another golem-codegen release or Python: not stale, and not rewritten."""
+    from codegen.render import read_header, same_module, with_header
+
+    run_generate(project)
+    target = project / "app/golem_agents.py"
+    current = target.read_text(encoding="utf-8")
+    recorded = read_header(current).model_hash
+    assert recorded is not None
+    body = current.split('"""', 1)[1]
+    sources = ("counter.py",)
+    other = with_header('"""' + body, sources, "0" * 64)
+    assert same_module(other, current) and other != current
+    target.write_text(other, encoding="utf-8")
+    assert codes(project) == []
+    result = run_generate(project)
+    assert [c.action for c in result.changes] == ["unchanged"] and result.written == ()
+    assert target.read_text(encoding="utf-8") == other
+
+
+def test_a_stale_module_is_found_whatever_model_hash_it_records(project: Path) -> None:
+    """A recorded hash only ever saves rendering: a wrong one still leads to a comparison."""
+    from codegen.render import with_header
+
+    run_generate(project)
+    target = project / "app/golem_agents.py"
+    body = target.read_text(encoding="utf-8").split('"""', 1)[1]
+    target.write_text(with_header('"""' + body + "# old\n", ("counter.py",), "0" * 64))
+    assert codes(project) == [("app/golem_agents.py", "GLM040")]
+
+
 def test_a_changed_agent_makes_the_module_stale(project: Path) -> None:
     run_generate(project)
     counter = project / "app/counter.py"

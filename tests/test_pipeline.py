@@ -162,7 +162,7 @@ def test_only_the_directory_whose_inputs_changed_is_rendered_again(
     rendered: list[tuple[str, ...]] = []
     original = render.render_module
     monkeypatch.setattr(
-        render, "render_module", lambda m: rendered.append(m.sources) or original(m)
+        render, "render_module", lambda m, d=None: rendered.append(m.sources) or original(m, d)
     )
     agent = tree / "pkg1" / "agent_1.py"
     agent.write_text(agent.read_text().replace("every(2)", "every(3)"), encoding="utf-8")

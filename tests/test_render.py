@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from generator_support import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen.names import Names, relative_module
 from codegen.pysource import WIDTH, Group, call, comment_text, py_str, render, tuple_of, width
 from codegen.records import Signature
-from codegen.render import HEADER_MARK, read_header, with_header
+from codegen.render import HEADER_MARK, read_header, same_module, with_header
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 
@@ -114,13 +117,32 @@ def test_rendered_layouts_are_what_ruff_writes(
 # --------------------------------------------------------------------------- header
 
 
+MODEL = "ab" * 32
+OTHER_MODEL = "cd" * 32
+
+
 def test_header_hash_detects_edits() -> None:
-    text = with_header("body = 1\n", ("counter.py",))
-    assert text.startswith(HEADER_MARK + "\n# Sources: counter.py\n")
+    text = with_header("body = 1\n", ("counter.py",), MODEL)
+    assert text.startswith(HEADER_MARK + "\n# Sources: counter.py\n# model-hash: sha256:abab")
     assert read_header(text).generated and read_header(text).intact
     assert not read_header(text.replace("body = 1", "body = 2")).intact
     assert not read_header(text.replace("counter.py", "other.py")).intact
+    assert not read_header(text.replace(MODEL, OTHER_MODEL)).intact  # the model hash is covered
     assert read_header(text.replace("\n", "\r\n")).intact  # a checkout with CRLF line ends
+
+
+def test_the_model_hash_is_read_from_intact_modules_only() -> None:
+    text = with_header("body = 1\n", ("counter.py",), MODEL)
+    assert read_header(text).model_hash == MODEL
+    assert read_header(text.replace("body = 1", "body = 2")).model_hash is None
+
+
+def test_modules_differing_only_in_hash_values_are_the_same() -> None:
+    text = with_header("body = 1\n", ("counter.py",), MODEL)
+    assert same_module(text, with_header("body = 1\n", ("counter.py",), OTHER_MODEL))
+    assert not same_module(text, with_header("body = 2\n", ("counter.py",), MODEL))
+    without_model_line = "\n".join(line for line in text.split("\n") if "model-hash" not in line)
+    assert not same_module(without_model_line, text)  # an older header format is stale
 
 
 def test_files_without_the_marker_are_not_ours() -> None:
@@ -169,3 +191,34 @@ def test_helper_names_stay_short() -> None:
     names = Names()
     assert names.claim("_load_" + "x" * 60, "_load_dataclass") == "_load_dataclass"
     assert names.claim("_load_" + "y" * 60, "_load_dataclass") == "_load_dataclass_2"
+
+
+def test_the_model_hash_does_not_depend_on_the_process(tmp_path: Path) -> None:
+    """String hashing is randomized per process: the hash must not follow it."""
+    script = (
+        "import sys\n"
+        "from codegen.api import Options, scan\n"
+        "from codegen.generate import directories\n"
+        "from codegen.render import model_hash\n"
+        "from codegen.wiring import build_module\n"
+        "project = scan([sys.argv[1]], options=Options(cache=False)).project\n"
+        "for agents in directories(project):\n"
+        "    print(model_hash(build_module(project, agents)))\n"
+    )
+    project = ROOT / "fixtures" / "generator" / "all_types"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(project)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path,
+        ).stdout.split()
+        for seed in ("1", "2")
+    ]
+    committed = [
+        read_header(path.read_text(encoding="utf-8")).model_hash
+        for path in sorted(project.rglob("golem_agents.py"))
+    ]
+    assert runs[0] == runs[1] == committed
