@@ -164,7 +164,11 @@ class Run:
         (positions re-parse the few files that have diagnostics)."""
         jobs = self.jobs
         work = [(data, display, module) for _, data, display, module in misses]
-        with _gc_paused():
+        if not work:
+            return []
+        from .scan_parse import unvalidated
+
+        with _gc_paused(), unvalidated():  # forked workers inherit both
             if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
                 import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
 

@@ -24,7 +24,7 @@ import libcst as cst
 from .diagnostics import Finding
 from .model import Span
 
-__all__ = ["NESTING", "parse"]
+__all__ = ["NESTING", "parse", "unvalidated"]
 
 MAX_BRACKETS = 200
 """CPython's tokenizer refuses more nested brackets ("too many nested parentheses")."""
@@ -52,7 +52,7 @@ def parse(source: bytes, path: str) -> cst.Module | Finding:
             "GLM900", f"{NESTING} ({too_deep}); simplify the expression", path, span=START
         )
     try:
-        with _unvalidated():
+        with unvalidated():
             return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return _syntax_error(error, path)
@@ -82,15 +82,20 @@ def _no_validation(_node: cst.CSTNode) -> None:
 
 
 @contextmanager
-def _unvalidated() -> Iterator[None]:
-    """Node validation off while parsing (counted, so overlapping parses in threads nest)."""
+def unvalidated() -> Iterator[None]:
+    """libcst's node validation off while parsing; callers parsing many files say so once.
+
+    Nested and overlapping uses (threads) are counted: only the first one switches validation
+    off and the last one on, since switching empties the type caches of every node class.
+    """
     global _parsing
     if not _SKIP_VALIDATION:
         yield
         return
     with _parsing_lock:
         _parsing += 1
-        setattr(cst.CSTNode, "__post_init__", _no_validation)  # noqa: B010
+        if _parsing == 1:
+            setattr(cst.CSTNode, "__post_init__", _no_validation)  # noqa: B010
     try:
         yield
     finally:
