@@ -63,8 +63,8 @@ class GenerateResult:
 
     @property
     def pending(self) -> tuple[FileChange, ...]:
-        """Changes that would modify the tree (everything but unchanged files)."""
-        return tuple(change for change in self.changes if change.action != "unchanged")
+        """Changes that would modify the code in the tree (a refresh only records a hash)."""
+        return tuple(c for c in self.changes if c.action not in ("unchanged", "refresh"))
 
 
 def check(

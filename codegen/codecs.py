@@ -44,6 +44,7 @@ class Codecs:
     _cache: dict[object, Codec] = field(default_factory=dict)
     _wrappers: dict[tuple[str, object], str] = field(default_factory=dict)
     _literals: int = 0
+    _classes: dict[tuple[str, str], ClassDef] | None = None
 
     def records(self) -> tuple[Record, ...]:
         """Constants first, then functions in the order they were first needed."""
@@ -206,10 +207,11 @@ class Codecs:
         return arguments
 
     def _class_def(self, info: DataclassInfo) -> ClassDef | None:
-        for scan in self.project.scans:
-            if scan.module == info.module:
-                return next((c for c in scan.classes if c.name == info.name), None)
-        return None
+        if self._classes is None:
+            self._classes = {}
+            for scan in reversed(self.project.scans):  # the first scan of a module wins
+                self._classes.update({(scan.module, c.name): c for c in reversed(scan.classes)})
+        return self._classes.get((info.module, info.name))
 
     def _own_fields(self, info: DataclassInfo) -> bool:
         """Whether `__init__` takes exactly the class's own fields (no bases, InitVars, own init)."""

@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 GENERATED_NAME = "golem_agents.py"
-Action = Literal["create", "update", "delete", "unchanged", "foreign", "edited"]
+Action = Literal["create", "update", "refresh", "delete", "unchanged", "foreign", "edited"]
+"""`refresh`: the text is current, but its model hash was recorded by another golem-codegen
+release; writing the current one lets later runs skip rendering it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +137,9 @@ def _classify(
         return FileChange(path, "edited", old, new, sources)
     if not sources:
         return FileChange(path, "delete", old, None, sources)
-    if new is None or same_module(old, new):
+    if new is None or new == old:
         return FileChange(path, "unchanged", old, old, sources)
-    return FileChange(path, "update", old, new, sources)
+    return FileChange(path, "refresh" if same_module(old, new) else "update", old, new, sources)
 
 
 def apply_changes(changes: Sequence[FileChange], *, force: bool) -> tuple[FileChange, ...]:

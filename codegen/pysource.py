@@ -51,9 +51,9 @@ def fits(line: str, indent: int = 0) -> bool:
 
 def py_str(value: str) -> str:
     """A Python string literal in ruff's preferred form (double quotes unless more escapes)."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return '"' + value + '"'  # nothing to escape: the common case, kept cheap
     quote = "'" if value.count('"') > value.count("'") else '"'
-    if value.isascii() and value.isprintable() and "\\" not in value and quote not in value:
-        return quote + value + quote  # nothing to escape: the common case, kept cheap
     parts = [quote]
     for char in value:
         parts.append(_escape(char, quote))

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from .pysource import comment_text, render
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from .wiring import ModuleModel
 
 __all__ = [
@@ -43,7 +42,12 @@ _LAYOUT = ("names.py", "pysource.py", "records.py", "render.py", "templates")
 
 @cache
 def environment() -> Environment:
-    """The template environment: strict (a missing value is an error), blocks trimmed."""
+    """The template environment: strict (a missing value is an error), blocks trimmed.
+
+    jinja2 is imported here: a run whose generated modules are all current never renders.
+    """
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("codegen", "templates"),
         undefined=StrictUndefined,
@@ -77,8 +81,9 @@ def model_hash(model: ModuleModel) -> str:
 
 @cache
 def _layout_digest() -> bytes:
-    """The layout code and templates, and the Unicode tables display widths come from."""
-    digest = hashlib.sha256(unicodedata.unidata_version.encode())
+    """The layout code and templates (not the Python version: teams mixing versions would
+    otherwise rewrite each other's hashes)."""
+    digest = hashlib.sha256()
     package = Path(__file__).parent
     for name in _LAYOUT:
         path = package / name
@@ -104,8 +109,8 @@ def with_header(body: str, sources: tuple[str, ...], digest: str) -> str:
 def same_module(old: str, new: str) -> bool:
     """Whether two generated modules differ in nothing but their hash values.
 
-    A module rendered by another Python or golem-codegen release may record another model hash
-    for the same text; it is current all the same (and is not rewritten for that alone).
+    A module rendered by another golem-codegen release may record another model hash for the
+    same text: it is current all the same (`generate` only refreshes its hashes).
     """
     return old == new or _without_hashes(old) == _without_hashes(new)
 

@@ -68,8 +68,11 @@ _SKIPPED = frozenset(
 """Fields that never hold a call (names, punctuation, whitespace)."""
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 _GETTERS: dict[type[cst.CSTNode], Callable[[cst.CSTNode], tuple[Any, ...]]] = {}
-_NODE_TYPES: dict[type, bool] = {}
+_INNER: dict[type, bool] = {}
+"""Whether a field value of this type is a node that may hold other nodes."""
 _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
+_LEAVES = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis)
+"""Nodes without child nodes (names are a third of what method bodies hold)."""
 
 
 def _fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
@@ -205,18 +208,18 @@ def _single(name: str) -> Callable[[cst.CSTNode], tuple[Any, ...]]:
 
 
 def _push_children(node: cst.CSTNode, stack: Stack) -> None:
-    """Push the child nodes of `node` so that they pop in source order, skipping punctuation and
-    whitespace. Sequence fields hold nodes only; other values are checked through a type cache
-    (`isinstance(x, CSTNode)` is an ABC check, slow in this loop)."""
+    """Push the child nodes of `node` so that they pop in source order, skipping punctuation,
+    whitespace and leaves. Sequence fields hold nodes only; other values are checked through a
+    type cache (`isinstance(x, CSTNode)` is an ABC check, slow in this loop)."""
     for value in _getter(type(node))(node):
         kind = type(value)
         if kind is tuple or kind is list:
             stack.extend(reversed(value))
             continue
-        known = _NODE_TYPES.get(kind)
-        if known is None:
-            known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-        if known:
+        inner = _INNER.get(kind)
+        if inner is None:
+            inner = _INNER[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _LEAVES)
+        if inner:
             stack.append(value)
 
 

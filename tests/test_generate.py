@@ -110,26 +110,27 @@ def test_a_module_recording_the_current_model_hash_is_not_rendered(
     assert codes(project) == []
 
 
-def test_a_module_recording_another_model_hash_is_kept_when_its_text_is_current(
+def test_a_current_module_recording_another_model_hash_is_only_refreshed(
     project: Path,
 ) -> None:
-    """As rendered by another golem-codegen release or Python: not stale, and not rewritten."""
+    """As rendered by another golem-codegen release: not stale; `generate` records the hash."""
     from codegen.render import read_header, same_module, with_header
 
     run_generate(project)
     target = project / "app/golem_agents.py"
     current = target.read_text(encoding="utf-8")
-    recorded = read_header(current).model_hash
-    assert recorded is not None
     body = current.split('"""', 1)[1]
-    sources = ("counter.py",)
-    other = with_header('"""' + body, sources, "0" * 64)
+    other = with_header('"""' + body, ("counter.py",), "0" * 64)
     assert same_module(other, current) and other != current
     target.write_text(other, encoding="utf-8")
     assert codes(project) == []
-    result = run_generate(project)
-    assert [c.action for c in result.changes] == ["unchanged"] and result.written == ()
+    checked = run_generate(project, check_only=True)
+    assert [c.action for c in checked.changes] == ["refresh"] and checked.pending == ()
     assert target.read_text(encoding="utf-8") == other
+    result = run_generate(project)
+    assert [c.action for c in result.written] == ["refresh"]
+    assert target.read_text(encoding="utf-8") == current
+    assert read_header(current).model_hash != "0" * 64
 
 
 def test_a_stale_module_is_found_whatever_model_hash_it_records(project: Path) -> None:

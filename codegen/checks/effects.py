@@ -190,7 +190,7 @@ class EffectModel:
         self._imported = {qualified for _, qualified in agent.scan.imports}
         self._methods = {m.name: m for m in agent.cls.methods}
         self._fields = {f.name: f.type.kind for f in agent.state.fields} if agent.state else {}
-        self._classes = {*project.dataclasses, *project.enums}
+        self._project = project
         self._visiting: set[str] = set()
 
     def normalize(self, name: str) -> str:
@@ -213,7 +213,7 @@ class EffectModel:
             return name.removeprefix("runtime_stub.") not in RUNTIME_NOT_EXTERNAL
         if name in PURE_BUILTINS or name in PURE_STDLIB or name.startswith(PURE_PREFIXES):
             return False
-        if name in self._classes:
+        if name in self._project.dataclasses or name in self._project.enums:
             return False
         if name.startswith("self."):
             return self._self_call(name.split(".")[1:])
