@@ -63,10 +63,16 @@ class ScanCache:
 
     def __init__(self, directory: Path | None, salt: str = "") -> None:
         self.directory = directory
-        self._salt = f"{FORMAT}\0{_tool_version()}\0{sys.version_info[:2]}\0{salt}".encode()
+        self._run_salt = salt
+        self._salt: bytes | None = None
 
     def key(self, data: bytes, display: str, module: str) -> str:
-        """The entry's name: everything the scan result depends on."""
+        """The entry's name: everything the scan result depends on ("" when disabled)."""
+        if self.directory is None:
+            return ""
+        if self._salt is None:
+            version = f"{FORMAT}\0{_tool_version()}\0{sys.version_info[:2]}"
+            self._salt = f"{version}\0{self._run_salt}".encode()
         digest = hashlib.sha256(self._salt)
         digest.update(f"\0{display}\0{module}\0".encode())
         digest.update(data)

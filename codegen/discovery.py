@@ -106,31 +106,59 @@ def discover(paths: Sequence[Path], config: Config) -> Tree:
     sources: dict[Path, SourceFile] = {}
     generated: dict[Path, None] = {}
     roots: dict[Path, None] = {}
+    packages = _Packages()
     for given in paths:
-        for file in _walk(given, config):
-            resolved = file.resolve()
-            root = _root_of(resolved)
+        for file, resolved in _walk(given, config):
+            root = packages.root_of(resolved.parent)
             roots.setdefault(root, None)
             if file.name == GENERATED_NAME:
                 generated.setdefault(file, None)
             elif resolved not in sources:
                 module = _module_below(root, resolved)
-                sources[resolved] = SourceFile(file, display_path(file), module)
+                sources[resolved] = SourceFile(file, packages.display(file, resolved), module)
     return Tree(tuple(sources.values()), tuple(generated), tuple(roots))
 
 
-def _walk(given: Path, config: Config) -> Iterator[Path]:
+class _Packages:
+    """What a walk learns once per directory: import roots, and the working directory."""
+
+    def __init__(self) -> None:
+        self._roots: dict[Path, Path] = {}
+        self._cwd = Path.cwd()
+
+    def root_of(self, directory: Path) -> Path:
+        """The import root of modules in `directory` (resolved)."""
+        root = self._roots.get(directory)
+        if root is None:
+            root = directory
+            if (directory / "__init__.py").is_file() and directory.parent != directory:
+                root = self.root_of(directory.parent)
+            self._roots[directory] = root
+        return root
+
+    def display(self, file: Path, resolved: Path) -> str:
+        """`display_path(file)`, from its resolved path."""
+        try:
+            return resolved.relative_to(self._cwd).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+
+def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path]]:
+    """(file as found, resolved file); directories are resolved once, not every file in them."""
     if given.is_file():
         if given.suffix in {".py", ".pyi"} or given.name == GENERATED_NAME:
-            yield given
+            yield given, given.resolve()
         return
     for directory, dirnames, filenames in os.walk(given):
         base = Path(directory)
+        resolved_base = base.resolve()
         dirnames[:] = sorted(name for name in dirnames if not _skip_dir(base / name, config))
         for name in sorted(filenames):
             file = base / name
             if name.endswith(".py") and not _excluded(file, config):
-                yield file
+                link = os.path.islink(os.path.join(directory, name))
+                yield file, file.resolve() if link else resolved_base / name
 
 
 def _skip_dir(directory: Path, config: Config) -> bool:
@@ -171,10 +199,7 @@ def _module_below(root: Path, resolved: Path) -> str:
 
 def _root_of(path: Path) -> Path:
     """The directory above the outermost package holding `path` (an import root)."""
-    directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        directory = directory.parent
-    return directory
+    return _Packages().root_of(path.parent)
 
 
 def display_path(path: Path) -> str:

@@ -77,7 +77,10 @@ class Run:
 
     def run_key(self, *salt: str) -> str:
         """A key for the result of the whole run: every discovered file's bytes, the generated
-        modules' bytes, the configuration and `salt` (command and options). Reads every file."""
+        modules' bytes, the configuration and `salt` (command and options). Reads every file.
+        Without a cache, there is no key ("")."""
+        if self.cache.directory is None:
+            return ""
         digest = hashlib.sha256("\0".join(salt).encode())
         digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
         for source in self.tree.sources:
