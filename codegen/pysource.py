@@ -92,7 +92,7 @@ def comment_text(value: str) -> str:
     return "".join(char if char.isprintable() else _escape(char, "") for char in value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Group:
     """A bracketed construct: `head(item, item)`, `(a, b)`, `{a, b}`; items may be Groups."""
 
@@ -101,6 +101,10 @@ class Group:
     brackets: str = "()"
     one_tuple: bool = False
     """A one-item tuple display needs its comma even on one line: `(x,)`."""
+
+    def __repr__(self) -> str:
+        """Without dataclass's recursion guard: model hashes repr thousands of groups."""
+        return f"Group({self.head!r}, {self.items!r}, {self.brackets!r}, {self.one_tuple!r})"
 
     def flat(self) -> str | None:
         """The one-line form, or None when an item cannot be on one line."""

@@ -43,10 +43,10 @@ INIT_FILES = ("__init__.py", "__init__.pyi")
 def dotted_parts(expr: cst.BaseExpression) -> list[str] | None:
     """`a.b.c` -> ["a", "b", "c"]; None when `expr` is not a chain of plain names."""
     parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
+    while type(expr) is cst.Attribute:  # exact types: a failed isinstance on an ABC is slow
         parts.append(expr.attr.value)
         expr = expr.value
-    if not isinstance(expr, cst.Name):
+    if type(expr) is not cst.Name:
         return None
     parts.append(expr.value)
     parts.reverse()
