@@ -78,7 +78,11 @@ def check(
     """Scan `paths`, run every check (generated files included), and return located diagnostics.
 
     With the cache on, a run over unchanged files returns the stored result of the last one.
+    Raises ValueError for a selector that selects nothing.
     """
+    from .rules import check_selectors
+
+    check_selectors((*select, *ignore))
     run = Run(paths, config, options)
     key = run.run_key("check", *select, "\0", *ignore)
     stored = run.cached_result(key)

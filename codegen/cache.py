@@ -1,6 +1,7 @@
 """An on-disk cache of per-file scan results, keyed by file content, tool version and configuration.
 
-One pickle per entry under `<project>/.golem/cache/`; writes go through a temporary file and an atomic
+One pickle per entry in a directory per project under the user's cache directory (never inside the
+project: `check` writes nothing into the tree). Writes go through a temporary file and an atomic
 rename, so concurrent runs at worst both compute an entry, and a reader never sees half an entry.
 Anything unreadable is a miss.
 """
@@ -10,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -21,16 +24,18 @@ from .diagnostics import Diagnostic, Finding
 from .model import Agent, ModuleScan, Project, Span
 
 __all__ = [
-    "CACHE_DIR",
+    "CACHE_ENV",
     "CacheEntry",
     "RenderCache",
     "RunResult",
     "ScanCache",
+    "cache_directory",
     "file_digest",
     "group_names",
 ]
 
-CACHE_DIR = Path(".golem") / "cache"
+CACHE_ENV = "GOLEM_CODEGEN_CACHE_DIR"
+"""Where the caches of all projects go, instead of the user's cache directory."""
 FORMAT = "2"
 PICKLE_PROTOCOL = 5
 
@@ -65,6 +70,8 @@ class ScanCache:
         self.directory = directory
         self._run_salt = salt
         self._salt: bytes | None = None
+        if directory is not None:
+            _mark_used(directory)
 
     def key(self, data: bytes, display: str, module: str) -> str:
         """The entry's name: everything the scan result depends on ("" when disabled)."""
@@ -96,7 +103,6 @@ class ScanCache:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _ensure_gitignore(self.directory)
             fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(entry, handle, protocol=PICKLE_PROTOCOL)
@@ -187,7 +193,49 @@ def _tool_version() -> str:
     return digest.hexdigest()
 
 
-def _ensure_gitignore(directory: Path) -> None:
-    marker = directory / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# created by golem-codegen\n*\n", encoding="utf-8")
+def cache_directory(root: Path) -> Path | None:
+    """The cache of the project whose root is `root`: one directory per project, named by a
+    digest of its resolved path, under `$GOLEM_CODEGEN_CACHE_DIR` or the user's cache directory
+    (None, no cache, when there is no home directory to put it in)."""
+    base = os.environ.get(CACHE_ENV)
+    try:
+        if base:
+            parent = Path(base)
+        elif sys.platform == "win32":
+            parent = Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "golem-codegen"
+        elif sys.platform == "darwin":
+            parent = Path.home() / "Library" / "Caches" / "golem-codegen"
+        else:
+            parent = (
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "golem-codegen"
+            )
+    except RuntimeError:  # Path.home() without HOME or a passwd entry
+        return None
+    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()
+    return parent / digest[:24]
+
+
+USED_MARK = ".last-used"
+PRUNED_MARK = ".last-pruned"
+KEEP_UNUSED = 30 * 24 * 3600
+"""Seconds a project's cache is kept after its last run (caches live outside projects, so a
+deleted project would otherwise leave its cache behind for ever)."""
+PRUNE_EVERY = 24 * 3600
+
+
+def _mark_used(directory: Path) -> None:
+    """Touch the project's marker and, at most daily, drop caches of projects not run lately."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / USED_MARK).touch()
+        pruned = directory.parent / PRUNED_MARK
+        now = time.time()
+        if pruned.exists() and now - pruned.stat().st_mtime < PRUNE_EVERY:
+            return
+        pruned.touch()
+        for project in directory.parent.iterdir():
+            marker = project / USED_MARK
+            if marker.exists() and now - marker.stat().st_mtime > KEEP_UNUSED:
+                shutil.rmtree(project, ignore_errors=True)
+    except OSError:
+        return  # a cache that cannot be maintained is only a slower cache

@@ -56,7 +56,20 @@ def _fail(message: str) -> NoReturn:
 
 
 def _codes(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for item in value for code in item.split(",") if code.strip())
+    """The comma-separated selectors of every occurrence; one that selects nothing is bad usage."""
+    selectors = [code.strip() for item in value for code in item.split(",") if code.strip()]
+    for selector in selectors:
+        _check_selector(selector)
+    return tuple(selector.upper() for selector in selectors)
+
+
+def _check_selector(selector: str) -> None:
+    """Exit 2 for a typo such as `GLM999` instead of silently selecting (or ignoring) nothing."""
+    from .rules import SELECTOR_FORMS, selector_problem
+
+    problem = selector_problem(selector)
+    if problem is not None:
+        raise click.BadParameter(f"{problem} (expected {SELECTOR_FORMS})")
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

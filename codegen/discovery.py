@@ -22,8 +22,11 @@ __all__ = [
 ]
 
 GENERATED_NAME = "golem_agents.py"
-SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules", "site-packages"})
-"""Besides these, hidden directories (`.git`, `.tox`, `.golem`, ...) and virtualenvs (a `pyvenv.cfg`)."""
+SKIPPED_DIRS = frozenset(
+    {"__pycache__", "__pypackages__", "build", "dist", "node_modules", "site-packages", "venv"}
+)
+"""Besides these, hidden directories (`.git`, `.tox`, `.venv`, `.golem`, ...) and virtualenvs
+under any name (a `pyvenv.cfg`, or a conda environment's `conda-meta`)."""
 CONFIG_KEYS = frozenset({"exclude", "select", "ignore"})
 
 
@@ -49,6 +52,8 @@ class SourceFile:
     path: Path
     display: str
     module: str
+    named: bool = False
+    """Given on the command line (always parsed), not found by walking a directory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,8 @@ def _read_config(pyproject: Path) -> Config:
             f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS))})"
         )
     values = {key: _string_list(pyproject, key, section.get(key, [])) for key in CONFIG_KEYS}
+    for key in ("select", "ignore"):
+        _check_selectors(pyproject, key, values[key])
     return Config(values["exclude"], values["select"], values["ignore"], pyproject.parent)
 
 
@@ -101,6 +108,21 @@ def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _check_selectors(pyproject: Path, key: str, selectors: tuple[str, ...]) -> None:
+    """A selector that selects nothing would silently turn checks on or off: refuse it."""
+    if not selectors:
+        return
+    from .rules import SELECTOR_FORMS, selector_problem  # deferred: needed only with selectors
+
+    for selector in selectors:
+        problem = selector_problem(selector, in_list=True)
+        if problem is not None:
+            raise ConfigError(
+                f"{display_path(pyproject)}: [tool.golem-codegen] {key}: {problem} "
+                f"(expected {SELECTOR_FORMS})"
+            )
+
+
 def discover(paths: Sequence[Path], config: Config) -> Tree:
     """Walk `paths` (files are taken as given, directories walked in sorted order)."""
     sources: dict[Path, SourceFile] = {}
@@ -108,14 +130,20 @@ def discover(paths: Sequence[Path], config: Config) -> Tree:
     roots: dict[Path, None] = {}
     packages = _Packages()
     for given in paths:
-        for file, resolved in _walk(given, config):
+        named = given.is_file()
+        for file, located, resolved in _walk(given, config):
             root = packages.root_of(resolved.parent)
             roots.setdefault(root, None)
             if file.name == GENERATED_NAME:
                 generated.setdefault(file, None)
             elif resolved not in sources:
                 module = _module_below(root, resolved)
-                sources[resolved] = SourceFile(file, packages.display(file, resolved), module)
+                display = packages.display(file, located)
+                sources[resolved] = SourceFile(file, display, module, named)
+    for given in paths:  # absolute imports of directories without __init__.py resolve from here
+        directory = (given if given.is_dir() else given.parent).resolve()
+        if not (directory / "__init__.py").is_file():
+            roots.setdefault(directory, None)
     return Tree(tuple(sources.values()), tuple(generated), tuple(roots))
 
 
@@ -136,19 +164,20 @@ class _Packages:
             self._roots[directory] = root
         return root
 
-    def display(self, file: Path, resolved: Path) -> str:
-        """`display_path(file)`, from its resolved path."""
+    def display(self, file: Path, located: Path) -> str:
+        """`display_path(file)`, from `file` in its resolved directory."""
         try:
-            return resolved.relative_to(self._cwd).as_posix()
+            return located.relative_to(self._cwd).as_posix()
         except ValueError:
             return file.as_posix()
 
 
-def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path]]:
-    """(file as found, resolved file); directories are resolved once, not every file in them."""
+def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
+    """(file as found, file in its resolved directory, resolved file): directories are resolved
+    once, not every file in them; a symlinked file is shown where it is, not where it points."""
     if given.is_file():
         if given.suffix in {".py", ".pyi"} or given.name == GENERATED_NAME:
-            yield given, given.resolve()
+            yield given, given.parent.resolve() / given.name, given.resolve()
         return
     for directory, dirnames, filenames in os.walk(given):
         base = Path(directory)
@@ -157,15 +186,18 @@ def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path]]:
         for name in sorted(filenames):
             file = base / name
             if name.endswith(".py") and not _excluded(file, config):
+                located = resolved_base / name
                 link = os.path.islink(os.path.join(directory, name))
-                yield file, file.resolve() if link else resolved_base / name
+                yield file, located, file.resolve() if link else located
 
 
 def _skip_dir(directory: Path, config: Config) -> bool:
     name = directory.name
     if name.startswith(".") or name in SKIPPED_DIRS or name.endswith(".egg-info"):
         return True
-    return (directory / "pyvenv.cfg").exists() or _excluded(directory, config)
+    if (directory / "pyvenv.cfg").exists() or (directory / "conda-meta").is_dir():
+        return True
+    return _excluded(directory, config)
 
 
 def _excluded(path: Path, config: Config) -> bool:
@@ -176,11 +208,18 @@ def _excluded(path: Path, config: Config) -> bool:
         relative = resolved.relative_to(config.root).as_posix() if config.root else path.as_posix()
     except ValueError:
         relative = path.as_posix()
-    return any(
+    return any(_matches(relative, path.name, pattern) for pattern in config.exclude)
+
+
+def _matches(relative: str, name: str, pattern: str) -> bool:
+    """A glob against the path relative to the project root, or the name alone; `dir/` and
+    `dir` exclude everything below; a leading `**/` also matches at the top level."""
+    if pattern.startswith("**/") and _matches(relative, name, pattern[3:]):
+        return True
+    return (
         fnmatch.fnmatch(relative, pattern)
-        or fnmatch.fnmatch(path.name, pattern)
+        or fnmatch.fnmatch(name, pattern)
         or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
-        for pattern in config.exclude
     )
 
 

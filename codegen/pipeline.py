@@ -20,10 +20,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CACHE_DIR, CacheEntry, RunResult, ScanCache, file_digest
+from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
 from .diagnostics import Diagnostic, Finding, sort_key
 from .discovery import Config, discover, display_path, load_config
 from .model import ModuleScan, Project, Span
+from .source_text import check_decodable
 
 if TYPE_CHECKING:
     from .scanner import ScannedFile
@@ -67,7 +68,8 @@ class Run:
         self.tree = discover(given, self.config)
         self.options = options
         root = self.config.root or Path.cwd()
-        self.cache = ScanCache(root / CACHE_DIR if options.cache else None, salt=str(root))
+        directory = cache_directory(root) if options.cache else None
+        self.cache = ScanCache(directory, salt=str(root))
         self.failures: list[Finding] = []
         self.sources: dict[str, bytes] = {}
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
@@ -121,8 +123,12 @@ class Run:
         batch = []
         for source in self.tree.sources:
             data = self.sources.get(source.display) or self._read(source.path, source.display)
-            if data is not None and RUNTIME_MARK in data:
+            if data is None:
+                continue
+            if RUNTIME_MARK in data or source.named:
                 batch.append((data, source.display, source.module))
+            else:
+                self._check_decodable(data, source.display)
         scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
         for scan in scans:
             self._by_module.setdefault(scan.module, scan)
@@ -131,6 +137,12 @@ class Run:
         from .resolve import resolve
 
         return resolve(scans, self._load_module)
+
+    def _check_decodable(self, data: bytes, display: str) -> None:
+        """Files that are not parsed are still decoded: GLM901 is reported for every file."""
+        failure = check_decodable(data, display)
+        if failure is not None:
+            self.failures.append(failure)
 
     def _read(self, path: Path, display: str) -> bytes | None:
         try:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from .diagnostics import Severity
 from .ruledocs import Rule, agent, durability, files, http, snapshot
 
-__all__ = ["RULES", "Rule", "expected_markers", "explain", "severity_of", "strip_markers"]
+__all__ = [
+    "RULES",
+    "SELECTOR_FORMS",
+    "Rule",
+    "check_selectors",
+    "expected_markers",
+    "explain",
+    "selector_problem",
+    "severity_of",
+    "strip_markers",
+]
 
 RULES: Mapping[str, Rule] = MappingProxyType(
     {
@@ -21,6 +32,9 @@ RULES: Mapping[str, Rule] = MappingProxyType(
     }
 )
 """Every code of SPEC §5, in code order."""
+
+SELECTOR_FORMS = "a code (GLM003), a prefix of codes (GLM0, GLM03, GLM) or ALL"
+"""How a valid `select`/`ignore` entry looks, for error messages."""
 
 _WIDTH = 88
 _MARKER = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*(GLM\d{3}(?:[ \t]*,[ \t]*GLM\d{3})*)[ \t]*$")
@@ -83,6 +97,43 @@ def _fill(text: str, indent: str = "") -> str:
 
 
 def _unknown(code: str) -> str:
-    close = difflib.get_close_matches(code.strip().upper(), list(RULES), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = _close_codes(code.strip().upper())
     return f"unknown diagnostic code {code!r}{hint} (known codes: {', '.join(RULES)})"
+
+
+def selector_problem(selector: str, *, in_list: bool = False) -> str | None:
+    """Why a `select`/`ignore` entry would select no code, or None when it is valid.
+
+    A selector that matches nothing is almost always a typo, and silently selecting nothing
+    would turn a check off; so a selector must be ALL, a code or a prefix of one (any case,
+    surrounding whitespace ignored). `in_list`: the entry is an item of a list (pyproject.toml,
+    the Python API) rather than of a comma-separated option, which changes the whitespace hint.
+    """
+    normalized = selector.strip().upper()
+    if not normalized:
+        return "an empty selector selects nothing"
+    words = selector.split()
+    if len(words) > 1:
+        return f"{selector!r} has whitespace inside; {_separate(words, in_list)}"
+    if normalized == "ALL" or any(code.startswith(normalized) for code in RULES):
+        return None
+    return f"{selector!r} is not a diagnostic code or a prefix of one{_close_codes(normalized)}"
+
+
+def check_selectors(selectors: Iterable[str]) -> None:
+    """Raise ValueError naming the first selector of a list that selects nothing."""
+    for selector in selectors:
+        problem = selector_problem(selector, in_list=True)
+        if problem is not None:
+            raise ValueError(f"invalid selector: {problem} (expected {SELECTOR_FORMS})")
+
+
+def _separate(words: Sequence[str], in_list: bool) -> str:
+    if in_list:
+        return f"write one selector per item: {json.dumps(list(words))}"
+    return f"separate selectors with commas: {','.join(words)}"
+
+
+def _close_codes(text: str) -> str:
+    close = difflib.get_close_matches(text, list(RULES), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""

@@ -23,8 +23,9 @@ import libcst as cst
 
 from .diagnostics import Finding
 from .model import Span
+from .source_text import START, decode, undecodable
 
-__all__ = ["NESTING", "parse", "unvalidated"]
+__all__ = ["NESTING", "START", "parse", "unvalidated"]
 
 MAX_BRACKETS = 200
 """CPython's tokenizer refuses more nested brackets ("too many nested parentheses")."""
@@ -33,7 +34,6 @@ MAX_DEPTH = 500
 LONG_LINE = 1000
 """Only files with a line this long (bytes) can hold an expression deep enough to matter."""
 NESTING = "cannot parse: nesting too deep for the parser"
-START = Span(1, 1, 1, 1)
 _AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
 _WHERE = re.compile(r"^(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?")
@@ -43,9 +43,9 @@ _PASSTHROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
 def parse(source: bytes, path: str) -> cst.Module | Finding:
     """Decode (PEP 263) and parse `source`; a failure becomes a finding, never an exception."""
     try:
-        text = _decode(source)
+        text = decode(source)
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
-        return _undecodable(source, path, error)
+        return undecodable(source, path, error)
     too_deep = _too_deep(source, text)
     if too_deep:
         return Finding(
@@ -55,7 +55,7 @@ def parse(source: bytes, path: str) -> cst.Module | Finding:
         with unvalidated():
             return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return _syntax_error(error, path)
+        return _syntax_error(error, text, path)
     except (RecursionError, MemoryError):
         return Finding("GLM900", f"{NESTING}; simplify the expression", path, span=START)
     except BaseException as error:  # the native parser may raise a Rust panic (BaseException)
@@ -105,39 +105,24 @@ def unvalidated() -> Iterator[None]:
                 setattr(cst.CSTNode, "__post_init__", _VALIDATING)  # noqa: B010
 
 
-def _decode(source: bytes) -> str:
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    return source.decode(encoding)
-
-
-def _undecodable(source: bytes, path: str, error: Exception) -> Finding:
-    span = START
-    if isinstance(error, SyntaxError) and "encoding" in str(error):
-        try:  # detect_encoding found bytes that are not UTF-8 in the first lines: say where
-            source.decode("utf-8")
-        except UnicodeDecodeError as where:
-            error = where
-    if isinstance(error, UnicodeDecodeError):
-        before = source[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
-        span = Span(line, column, line, column + 1)
-        reason = f"byte 0x{source[error.start]:02x} is not valid {error.encoding} ({error.reason})"
-    else:
-        reason = getattr(error, "msg", None) or str(error)
-    message = (
-        f"cannot decode {path}: {reason}; save the file as UTF-8 "
-        "(or declare its encoding with a `# -*- coding: ... -*-` line)"
-    )
-    return Finding("GLM901", message, path, span=span)
-
-
-def _syntax_error(error: cst.ParserSyntaxError, path: str) -> Finding:
+def _syntax_error(error: cst.ParserSyntaxError, text: str, path: str) -> Finding:
+    """GLM900 where CPython sees the error (libcst's native parser often points past it), with
+    CPython's message; libcst's own when CPython accepts the file (syntax libcst lacks)."""
     line, column = error.raw_line, error.raw_column + 1
     where = _WHERE.match(error.message)
     if where is not None and where.group(1):
         line, column = int(where.group(1)), int(where.group(2)) + 1
     reason = error.message[where.end() :] if where is not None else error.message
+    import ast
+
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as cpython:
+        if cpython.lineno:
+            line, column = cpython.lineno, max(cpython.offset or 1, 1)
+            reason = cpython.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass  # null bytes (3.11), or too deep for CPython: libcst's location stands
     span = Span(line, column, line, column)
     return Finding("GLM900", f"syntax error: {reason}; fix the syntax error", path, span=span)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 __all__ = [
     "MAX_EVERY",
@@ -90,8 +91,9 @@ for _names, _nanos in (
     for _name in _names:
         _NANOS_PER_UNIT[_name] = _nanos
 
-_DURATION_PART = re.compile(r"\s*(\d+)\s*([A-Za-zµ]+)")
-_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$", re.DOTALL)
+_DURATION_PART = re.compile(r"\s*([0-9]+)\s*([A-Za-zµ]+)")
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\((.*)\)", re.DOTALL)
+_LOOSE_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)", re.DOTALL)
 
 
 def parse_duration(text: str) -> int:
@@ -125,15 +127,87 @@ def format_duration(nanos: int) -> str:
 
 
 def parse_snapshotting(value: str) -> SnapshottingPolicy:
-    """Parse a snapshotting value; raises `SnapshottingError` with a suggestion where one is obvious."""
-    bare = value.strip()
-    if bare == "disabled":
+    """Parse a snapshotting value; raises `SnapshottingError` with a suggestion where one is obvious.
+
+    Only the exact spellings of SPEC §3 are valid: a value the runtime and the checks read more
+    leniently than the platform would be a latent error, so near misses are refused, with the
+    exact spelling as the suggestion.
+    """
+    try:
+        return _parse_spelled(value)
+    except SnapshottingError as error:
+        suggestion = _usable(error.suggestion)
+        if suggestion == error.suggestion:
+            raise
+        raise SnapshottingError(value, error.reason, suggestion) from None
+
+
+def _parse_spelled(value: str) -> SnapshottingPolicy:
+    respelled = _respell(value)
+    if respelled != value:
+        _raise_respelled(value, respelled)
+    return _parse_exact(value)
+
+
+def _usable(suggestion: str | None) -> str | None:
+    """A suggestion that is itself valid: as made, or what it suggests in turn, or none at all.
+
+    The rules below guess from the shape of a value (`every_n(0)` -> `every(0)`); following the
+    guess's own suggestion (-> `every(1)`) keeps a user from being sent to another error.
+    """
+    for _ in range(3):
+        if suggestion is None:
+            return None
+        try:
+            _parse_spelled(suggestion)
+        except SnapshottingError as error:
+            suggestion = error.suggestion
+        else:
+            return suggestion
+    return None
+
+
+def _respell(value: str) -> str:
+    """The value as probably meant: trimmed, the form's name lower-case and touching its "(".
+
+    Idempotent, and it only removes whitespace outside the parentheses and lowers ASCII letters,
+    which `_misspelling` relies on to tell what was off.
+    """
+    trimmed = value.strip()
+    call = _LOOSE_CALL.fullmatch(trimmed)
+    if call is not None:
+        return f"{call.group(1).lower()}({call.group(2)})"
+    return trimmed.lower() if trimmed.isascii() else trimmed
+
+
+def _raise_respelled(value: str, respelled: str) -> NoReturn:
+    """A misspelt value: suggest its exact spelling, or what that spelling's own error suggests."""
+    try:
+        _parse_exact(respelled)
+    except SnapshottingError as error:
+        raise SnapshottingError(value, error.reason, error.suggestion) from None
+    raise SnapshottingError(value, _misspelling(value, respelled), respelled)
+
+
+def _misspelling(value: str, respelled: str) -> str:
+    """What respelling changed, so the message says why a near miss is refused."""
+    problems = []
+    if len(respelled) != len(value):
+        problems.append("no whitespace is allowed outside the parentheses")
+    if "".join(value.split()) != "".join(respelled.split()):
+        problems.append("the forms are written in lower case")
+    return " and ".join(problems)
+
+
+def _parse_exact(value: str) -> SnapshottingPolicy:
+    """Parse a value spelled as `_respell` would spell it (trimmed, lower-case name)."""
+    if value == "disabled":
         return Disabled()
-    if bare == "enabled":
+    if value == "enabled":
         return Enabled()
-    call = _CALL.match(value)
+    call = _CALL.fullmatch(value)
     if call is None:
-        raise SnapshottingError(value, "not a known form", _suggest_bare(bare))
+        raise SnapshottingError(value, "not a known form", _suggest_bare(value))
     name, argument = call.group(1), call.group(2).strip()
     if name == "every":
         return _parse_every(value, argument)
@@ -142,18 +216,33 @@ def parse_snapshotting(value: str) -> SnapshottingPolicy:
     return _raise_unknown_call(value, name, argument)
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts characters `int()` cannot read (`²`)."""
+    return text.isascii() and text.isdigit()
+
+
+def _is_duration(text: str) -> bool:
+    try:
+        return parse_duration(text) > 0
+    except ValueError:
+        return False
+
+
 def _parse_every(value: str, argument: str) -> EveryN:
-    if not argument.isdigit():
-        raise SnapshottingError(value, "every(N) takes a whole number of invocations")
-    count = int(argument)
-    if not 1 <= count <= MAX_EVERY:
-        suggestion = f"every({min(max(count, 1), MAX_EVERY)})"
-        raise SnapshottingError(value, f"N must be between 1 and {MAX_EVERY}", suggestion)
-    return EveryN(count)
+    if _is_number(argument):
+        count = int(argument)
+        if not 1 <= count <= MAX_EVERY:
+            suggestion = f"every({min(max(count, 1), MAX_EVERY)})"
+            raise SnapshottingError(value, f"N must be between 1 and {MAX_EVERY}", suggestion)
+        return EveryN(count)
+    if _is_duration(argument):
+        reason = "every(N) counts invocations; a duration needs periodic(D)"
+        raise SnapshottingError(value, reason, f"periodic({argument})")
+    raise SnapshottingError(value, "every(N) takes a whole number of invocations")
 
 
 def _parse_periodic(value: str, argument: str) -> Periodic:
-    if argument.isdigit():
+    if _is_number(argument):
         raise SnapshottingError(value, "the duration has no unit", f"periodic({argument}s)")
     try:
         nanos = parse_duration(argument)
@@ -167,9 +256,9 @@ def _parse_periodic(value: str, argument: str) -> Periodic:
 def _raise_unknown_call(value: str, name: str, argument: str) -> SnapshottingPolicy:
     lowered = name.lower()
     if lowered.startswith("every") or lowered in {"each", "count", "every_n", "everyn"}:
-        suggestion = f"every({argument})" if argument.isdigit() else None
+        suggestion = f"every({argument})" if _is_number(argument) else None
     elif lowered.startswith("period") or lowered in {"interval", "duration"}:
-        suggestion = f"periodic({argument}s)" if argument.isdigit() else f"periodic({argument})"
+        suggestion = f"periodic({argument}s)" if _is_number(argument) else f"periodic({argument})"
     else:
         suggestion = None
     raise SnapshottingError(value, f"unknown form {name}(...)", suggestion)
@@ -179,8 +268,8 @@ def _suggest_bare(bare: str) -> str | None:
     lowered = bare.lower()
     if lowered in {"true", "on", "yes", "enable"}:
         return "enabled"
-    if lowered in {"false", "off", "no", "disable", "none", ""}:
+    if lowered in {"false", "off", "no", "disable", "none", "0", ""}:
         return "disabled"
-    if lowered.isdigit():
+    if _is_number(lowered):
         return f"every({lowered})"
     return None

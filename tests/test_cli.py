@@ -154,6 +154,40 @@ def test_bad_configuration_exits_2(tmp_path: Path) -> None:
     assert "pyproject.toml" in result.stderr and "exclude" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--select", "GLM999"), "'GLM999'"),
+        (("--ignore", "GLM0,GLM77"), "'GLM77'"),
+        (("--select", "E501"), "'E501'"),
+        (("--ignore", "GLM030 GLM031"), "separate selectors with commas: GLM030,GLM031"),
+    ],
+)
+def test_selectors_that_select_nothing_are_bad_usage(
+    tmp_path: Path, args: tuple[str, ...], named: str
+) -> None:
+    write(tmp_path, {"agents.py": BAD_AGENT})
+    result = golem("check", *args, ".", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert named in result.stderr and "a prefix of codes (GLM0, GLM03, GLM)" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_prefixes_any_case_and_all_are_valid_selectors(tmp_path: Path) -> None:
+    write(tmp_path, {"agents.py": BAD_AGENT})
+    result = golem("check", "--select", "glm0,GLM", "--ignore", "GLM00, all", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_configured_selector_that_selects_nothing_exits_2(tmp_path: Path) -> None:
+    config = '[tool.golem-codegen]\nignore = ["GLM03", "GLM0333"]\n'
+    write(tmp_path, {"pyproject.toml": config, "a.py": BAD_AGENT})
+    result = golem("check", ".", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "configuration error" in result.stderr and "pyproject.toml" in result.stderr
+    assert "ignore" in result.stderr and "'GLM0333'" in result.stderr
+
+
 def test_explain_prints_a_bad_and_a_good_example() -> None:
     result = golem("explain", "GLM001", cwd=ROOT)
     assert result.returncode == 0

@@ -78,3 +78,31 @@ def test_bad_configuration_is_a_config_error_naming_the_file(tmp_path: Path, bod
 
 def test_no_pyproject_means_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path).exclude == ()
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ('select = ["GLM999"]', r"select: 'GLM999' is not a diagnostic code"),
+        ('ignore = ["GLM030 GLM031"]', r'one selector per item: \["GLM030", "GLM031"\]'),
+        ('ignore = ["GLM0,GLM1"]', r"ignore: 'GLM0,GLM1' is not"),
+        ('select = [""]', r"select: an empty selector"),
+    ],
+)
+def test_selectors_that_select_nothing_are_config_errors(
+    tmp_path: Path, entry: str, expected: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.golem-codegen]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: \[tool\.golem-codegen\] ") as raised:
+        load_config(tmp_path)
+    assert raised.match(expected)
+    assert "a prefix of codes (GLM0, GLM03, GLM) or ALL" in str(raised.value)
+
+
+def test_codes_prefixes_and_all_are_valid_configured_selectors(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.golem-codegen]\nselect = ["GLM0", "glm900", "GLM"]\nignore = ["ALL", " GLM03 "]\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.select == ("GLM0", "glm900", "GLM") and config.ignore == ("ALL", " GLM03 ")

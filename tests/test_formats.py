@@ -23,7 +23,7 @@ from codegen.diagnostics import (
     selected,
     suppressed,
 )
-from codegen.rules import RULES
+from codegen.rules import RULES, selector_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATTERS = (format_text, format_json, format_sarif, format_github)
@@ -214,6 +214,19 @@ def test_select_and_ignore_by_code_or_prefix(
     code: str, select: tuple[str, ...], ignore: tuple[str, ...], expected: bool
 ) -> None:
     assert selected(code, select, ignore) is expected
+
+
+selector_texts = st.one_of(
+    st.text(alphabet="GLMglm0123479 ,\tAa", max_size=8),
+    st.sampled_from([code[:length] for code in RULES for length in range(1, 7)]),
+)
+
+
+@given(selector_texts)
+def test_a_selector_is_valid_exactly_when_it_selects_some_code(selector: str) -> None:
+    selects = any(selected(code, (selector,), ()) for code in RULES)
+    ignores = any(not selected(code, (), (selector,)) for code in RULES)
+    assert (selector_problem(selector) is None) is selects is ignores
 
 
 def test_the_example_project_is_clean_in_every_format(monkeypatch: pytest.MonkeyPatch) -> None:

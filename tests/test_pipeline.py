@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from codegen import api
-from codegen.cache import CACHE_DIR, CacheEntry, ScanCache
+from codegen.cache import CacheEntry, ScanCache, cache_directory
 from codegen.pipeline import PARALLEL_THRESHOLD, Options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "perf"))
@@ -34,6 +36,17 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
+def cache(root: Path) -> Path:
+    directory = cache_directory(root)
+    assert directory is not None
+    return directory
+
+
+def stored(root: Path) -> list[Path]:
+    """The cache entries of the project at `root`."""
+    return sorted(cache(root).rglob("*.pickle"))
+
+
 def scanned_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every file the scanner parses."""
     import codegen.scanner as scanner
@@ -53,7 +66,7 @@ def test_a_warm_run_parses_nothing_and_reports_the_same(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold = api.check([tree])
-    assert (tree / CACHE_DIR).is_dir()
+    assert stored(tree)
     seen = scanned_files(monkeypatch)
     warm = api.check([tree])
     assert warm.diagnostics == cold.diagnostics
@@ -73,12 +86,20 @@ def test_a_changed_file_is_scanned_again(tree: Path, monkeypatch: pytest.MonkeyP
 
 def test_no_cache_writes_nothing(tree: Path) -> None:
     api.check([tree], options=Options(cache=False))
-    assert not (tree / CACHE_DIR).exists()
+    assert not stored(tree)
+
+
+def test_the_cache_is_kept_outside_the_project(tree: Path) -> None:
+    """SPEC §6: `check` and `generate --check` write nothing (into the tree)."""
+    before = sorted(tree.rglob("*"))
+    api.check([tree])
+    api.generate([tree], check_only=True)
+    assert stored(tree) and sorted(tree.rglob("*")) == before
 
 
 def test_corrupt_entries_are_misses(tree: Path) -> None:
     first = api.check([tree])
-    for entry in (tree / CACHE_DIR).rglob("*.pickle"):
+    for entry in stored(tree):
         entry.write_bytes(b"not a pickle")
     assert api.check([tree]).diagnostics == first.diagnostics
 
@@ -108,7 +129,7 @@ def test_two_runs_at_once_agree(tree: Path) -> None:
     for run in runs:
         run.join(timeout=60)
     assert results[0] == results[1] != []
-    assert not list((tree / CACHE_DIR).rglob(".tmp-*")), "no half-written entries left"
+    assert not list(cache(tree).rglob(".tmp-*")), "no half-written entries left"
     assert api.check([tree]).diagnostics, "the cache they wrote is usable"
 
 
@@ -180,3 +201,35 @@ def test_wiring_rendered_by_workers_is_the_same(tmp_path: Path) -> None:
     for package in ("pkg0", "pkg1", "pkg2", "pkg3"):
         expected = (serial / package / "golem_agents.py").read_bytes()
         assert (parallel / package / "golem_agents.py").read_bytes() == expected
+
+
+def test_every_file_is_decoded_and_named_files_are_parsed(tmp_path: Path) -> None:
+    """GLM901 for any file of the tree; GLM900 for files without agents only when named."""
+    (tmp_path / "bad.py").write_bytes(b"\xff\xfegarbage\n")
+    (tmp_path / "syntax.py").write_text("def f(:\n    pass\n", encoding="utf-8")
+    (tmp_path / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n")
+    walked = api.check([tmp_path], options=Options(cache=False))
+    assert [(Path(d.path).name, d.code) for d in walked.diagnostics] == [("bad.py", "GLM901")]
+    named = api.check([tmp_path / "syntax.py"], options=Options(cache=False))
+    assert [(d.line, d.column, d.code) for d in named.diagnostics] == [(1, 7, "GLM900")]
+
+
+def test_caches_of_projects_not_run_for_a_month_are_dropped(tmp_path: Path) -> None:
+    from codegen import cache as caching
+
+    parent = tmp_path / "caches"
+    old, recent = parent / "old", parent / "recent"
+    for project in (old, recent):
+        (project / "ab").mkdir(parents=True)
+        (project / "ab" / "entry.pickle").write_bytes(b"x")
+        (project / caching.USED_MARK).touch()
+    month_ago = time.time() - caching.KEEP_UNUSED - 60
+    os.utime(old / caching.USED_MARK, (month_ago, month_ago))
+    ScanCache(parent / "current")
+    assert not old.exists() and recent.exists()
+    assert (parent / "current" / caching.USED_MARK).exists()
+
+
+def test_the_api_refuses_selectors_that_select_nothing(tree: Path) -> None:
+    with pytest.raises(ValueError, match="GLM999"):
+        api.check([tree], select=["GLM999"])

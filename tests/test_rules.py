@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from codegen.api import check
 from codegen.diagnostics import Severity
-from codegen.rules import RULES, Rule, expected_markers, explain, severity_of, strip_markers
+from codegen.rules import (
+    RULES,
+    Rule,
+    check_selectors,
+    expected_markers,
+    explain,
+    selector_problem,
+    severity_of,
+    strip_markers,
+)
 
 SPEC_CODES = [
     *("GLM001", "GLM002", "GLM003", "GLM004", "GLM005", "GLM006", "GLM007"),
@@ -45,6 +54,40 @@ def test_unknown_codes_are_errors_and_explain_suggests_close_ones() -> None:
     with pytest.raises(KeyError) as raised:
         explain("GLM03")
     assert "GLM033" in raised.value.args[0]
+
+
+@pytest.mark.parametrize(
+    "selector", ["GLM003", "glm003", "GLM0", "GLM03", "GLM", "G", "ALL", " all "]
+)
+def test_codes_their_prefixes_and_all_are_valid_selectors(selector: str) -> None:
+    assert selector_problem(selector) is None
+
+
+@pytest.mark.parametrize(
+    ("selector", "problem"),
+    [
+        ("GLM999", "'GLM999' is not a diagnostic code or a prefix of one; did you mean GLM9"),
+        ("GML003", "'GML003' is not a diagnostic code or a prefix of one; did you mean GLM003"),
+        ("GLM0033", "'GLM0033' is not"),
+        ("E501", "'E501' is not a diagnostic code or a prefix of one"),
+        ("", "an empty selector selects nothing"),
+        (
+            "GLM030 GLM031",
+            "'GLM030 GLM031' has whitespace inside; separate selectors with commas: GLM030,GLM031",
+        ),
+    ],
+)
+def test_selectors_that_select_nothing_are_named_with_a_hint(selector: str, problem: str) -> None:
+    found = selector_problem(selector)
+    assert found is not None and found.startswith(problem)
+
+
+def test_check_selectors_raises_value_error_for_the_api() -> None:
+    check_selectors(["GLM0", "all", "GLM033"])
+    with pytest.raises(ValueError, match=r"'GLM77'.*expected a code \(GLM003\)"):
+        check_selectors(["GLM0", "GLM77"])
+    with pytest.raises(ValueError, match=r'one selector per item: \["GLM030", "GLM031"\]'):
+        check_selectors(["GLM030 GLM031"])
 
 
 @pytest.mark.parametrize("rule", SOURCE_RULES, ids=lambda rule: rule.code)

@@ -65,3 +65,10 @@ def test_overlapping_parses_in_threads_restore_validation() -> None:
     assert len(results) == threads * 20
     assert all(isinstance(result, cst.Module) for result in results)
     assert validation_is_on()
+
+
+def test_syntax_errors_are_located_where_cpython_sees_them() -> None:
+    finding = scan_parse.parse(b"x = 1\ndef f(self -> int:\n    pass\n", "c.py")
+    assert isinstance(finding, Finding) and finding.span is not None
+    assert (finding.code, finding.span.line, finding.span.column) == ("GLM900", 2, 12)
+    assert "invalid syntax" in finding.message

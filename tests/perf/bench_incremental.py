@@ -22,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from agent_tree import write_agent_tree
 
+from codegen.cache import CACHE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,7 +59,7 @@ def golem(*args: str) -> list[str]:
 
 
 def cache_and_workers(tree: Path) -> None:
-    cache = tree / ".golem"
+    cache = Path(os.environ[CACHE_ENV])
 
     def clear() -> None:
         shutil.rmtree(cache, ignore_errors=True)
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--modules", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ[CACHE_ENV] = str(Path(tmp) / "cache")  # the runs below (and pre-commit) use it
         tree = write_agent_tree(Path(tmp), args.modules)
         (tree / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
         subprocess.run(golem("generate", "--no-cache", "."), cwd=tree, capture_output=True)
