@@ -121,6 +121,8 @@ class CallSite:
     name: str
     args: tuple[str, ...]
     anchor: Anchor
+    keywords: tuple[tuple[str, str], ...] = ()
+    """`(name, value)` of each keyword argument, values rendered like `args`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,7 @@ class MethodDef:
 
 @dataclass(frozen=True, slots=True)
 class ClassDef:
-    """A top-level class of a module: agent, dataclass, enum or anything else."""
+    """A module-level class (also in a top-level `if`/`try`): agent, dataclass, enum or other."""
 
     name: str
     qualname: str
@@ -201,6 +203,11 @@ class ModuleScan:
     """Module-level `local name -> qualified name` bindings (follows re-exports in `__init__`)."""
     mentions_runtime: bool
     """Whether the file mentions `runtime_stub` at all (only such files can define agents)."""
+    stars: tuple[str, ...] = ()
+    """Modules star-imported at module level (`from .sub import *`), absolute, in source order;
+    their names are found on demand (star imports of `runtime_stub` are bound in `imports`)."""
+    exports: tuple[str, ...] | None = None
+    """The literal `__all__`; None when there is none or it is computed (then every public name)."""
 
 
 # --------------------------------------------------------------------------- semantics: the tree

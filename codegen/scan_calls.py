@@ -131,15 +131,23 @@ class _Walker:
     def _call(self, node: cst.Call, stack: Stack) -> bool:
         parts = dotted_parts(node.func)
         name = self.ctx.table.callee(parts, self.local) if parts else ""
-        args = tuple(self._arg(a.value) for a in node.args if a.keyword is None and not a.star)
-        site = CallSite(name, args, self.ctx.record(node))
+        args: list[str] = []
+        keywords: list[tuple[str, str]] = []
+        for arg in node.args:
+            if arg.star:
+                continue
+            if arg.keyword is None:
+                args.append(self._arg(arg.value))
+            else:
+                keywords.append((arg.keyword.value, self._arg(arg.value)))
+        site = CallSite(name, tuple(args), self.ctx.record(node), tuple(keywords))
         self.calls.append(site)
         for region in self.active:
             region.append(site)
         return True
 
     def _arg(self, value: cst.BaseExpression) -> str:
-        """A positional argument: qualified dotted name, literal source text, or ""."""
+        """An argument's value: qualified dotted name, literal source text, or ""."""
         parts = dotted_parts(value)
         if parts is not None:
             return self.ctx.table.callee(parts, self.local)

@@ -2,7 +2,9 @@
 
 One module-level pass records what every top-level name is bound to (imports, also inside top-level
 `if`/`try` blocks, and the module's own definitions); annotations, decorators and calls are then
-qualified by looking up the head of their dotted name.
+qualified by looking up the head of their dotted name. A star import of `runtime_stub` binds its
+`__all__` (known without reading any file); other star imports are only recorded, because what they
+bind depends on another module, which the resolver reads on demand.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import libcst as cst
 
 import runtime_stub
 
-__all__ = ["BUILTIN_TYPES", "ImportTable", "canonical", "dotted_parts", "import_bindings"]
+__all__ = [
+    "BUILTIN_TYPES",
+    "ImportTable",
+    "canonical",
+    "dotted_parts",
+    "import_bindings",
+    "star_source",
+]
 
 BUILTINS = frozenset(dir(builtins))
 BUILTIN_TYPES = frozenset(
@@ -37,6 +46,8 @@ BUILTIN_TYPES = frozenset(
 )
 RUNTIME = "runtime_stub"
 RUNTIME_EXPORTS = frozenset(runtime_stub.__all__)
+_RUNTIME_STAR = tuple(sorted(RUNTIME_EXPORTS))
+"""What `from runtime_stub import *` binds, in a fixed order (scans must be deterministic)."""
 INIT_FILES = ("__init__.py", "__init__.pyi")
 
 
@@ -86,7 +97,8 @@ def _from_module(node: cst.ImportFrom, module: str, is_package: bool) -> str:
 def import_bindings(
     node: cst.Import | cst.ImportFrom, module: str, is_package: bool
 ) -> list[tuple[str, str]]:
-    """The `(local name, qualified name)` pairs an import statement binds (star imports: none)."""
+    """The `(local name, qualified name)` pairs an import statement binds (a star import binds
+    `runtime_stub`'s `__all__`, and nothing for other modules: see `star_source`)."""
     bindings: list[tuple[str, str]] = []
     if isinstance(node, cst.Import):
         for alias in node.names:
@@ -97,9 +109,9 @@ def import_bindings(
             elif parts:
                 bindings.append((parts[0], parts[0]))
         return bindings
-    if isinstance(node.names, cst.ImportStar):
-        return bindings
     source = _from_module(node, module, is_package)
+    if isinstance(node.names, cst.ImportStar):
+        return [(name, f"{RUNTIME}.{name}") for name in _RUNTIME_STAR] if source == RUNTIME else []
     if source == "__future__":
         return bindings
     for alias in node.names:
@@ -107,6 +119,14 @@ def import_bindings(
         local = _as_name(alias) or name
         bindings.append((local, f"{source}.{name}" if source else name))
     return bindings
+
+
+def star_source(node: cst.ImportFrom, module: str, is_package: bool) -> str | None:
+    """The absolute module of a star import whose names are found on demand (not the runtime's)."""
+    if not isinstance(node.names, cst.ImportStar):
+        return None
+    source = _from_module(node, module, is_package)
+    return None if source in (RUNTIME, "") else source
 
 
 def _as_name(alias: cst.ImportAlias) -> str | None:
@@ -124,9 +144,15 @@ class ImportTable:
         self.bindings: dict[str, str] = {}
         self.imported: dict[str, str] = {}
         self.classes: set[str] = set()
+        self.stars: list[str] = []
+        """Star-imported modules other than the runtime, in source order, each once."""
 
     def bind_import(self, node: cst.Import | cst.ImportFrom, *, override: bool = True) -> None:
         """Record an import statement; later bindings win unless `override` is False."""
+        if isinstance(node, cst.ImportFrom):
+            star = star_source(node, self.module, self.is_package)
+            if star is not None and star not in self.stars:
+                self.stars.append(star)
         for local, qualified in import_bindings(node, self.module, self.is_package):
             if override or local not in self.bindings:
                 self.bindings[local] = canonical(qualified)

@@ -1,8 +1,9 @@
 """Where a qualified name leads across the scanned tree: the symbol table and class hierarchies.
 
 The scanner qualifies every name through its own file's imports; this module follows those names
-into other modules of the tree (loading them on demand), through re-exports and import chains, and
-knows which names belong to the handful of standard modules the type rules understand.
+into other modules of the tree (loading them on demand), through re-exports, import chains and
+star imports, and knows which names belong to the handful of standard modules the type rules
+understand.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ class SymbolTable:
             symbol = _defined(scan, head, rest)
             if symbol is not None:
                 return symbol
-            target = dict(scan.imports).get(head)
+            target = dict(scan.imports).get(head) or self._star_target(scan, head)
             if target is None:
                 return self._missing(name, scan, head, rest)
             name, home = canonical(".".join((target, *rest))), scan
@@ -167,12 +168,45 @@ class SymbolTable:
                 return scan, parts[end], tuple(parts[end + 1 :])
         return None
 
+    def _star_target(self, scan: ModuleScan, head: str) -> str | None:
+        """`module.head` when a star import of `scan` binds `head`, else None.
+
+        Python lets the last binding win, so the last star-imported module of the tree that exports
+        `head` is taken; failing that, the last one from outside the tree (what it exports cannot
+        be known, and it is the only place the name can come from) for a public name.
+        """
+        outside = None
+        for star in reversed(scan.stars):
+            source = self.module(star, scan)
+            if source is None:
+                outside = outside or star
+            elif self._exports(source, head, set()):
+                return f"{star}.{head}"
+        return f"{outside}.{head}" if outside and not head.startswith("_") else None
+
+    def _exports(self, scan: ModuleScan, head: str, seen: set[str]) -> bool:
+        """Whether `from <scan> import *` binds `head`: listed in a literal `__all__`, else public
+        and bound in the module (class, alias, import, or its own star imports; `seen` ends cycles).
+        """
+        if scan.exports is not None:
+            return head in scan.exports
+        if head.startswith("_") or scan.module in seen:
+            return False
+        seen.add(scan.module)
+        if _defined(scan, head, ()) is not None or any(local == head for local, _ in scan.imports):
+            return True
+        sources = (self.module(star, scan) for star in scan.stars)
+        return any(source is not None and self._exports(source, head, seen) for source in sources)
+
     def _missing(self, name: str, scan: ModuleScan, head: str, rest: tuple[str, ...]) -> MissingSym:
         if self.module(name) is not None:
             return MissingSym(f"{name} is a module, not a type")
         if rest:
             return MissingSym(f"cannot find {name}: no module {scan.module}.{head} in the tree")
-        return MissingSym(f"unknown name {head} in {scan.module}")
+        stars = (
+            f" (not exported by its star imports: {', '.join(scan.stars)})" if scan.stars else ""
+        )
+        return MissingSym(f"unknown name {head} in {scan.module}{stars}")
 
     def class_of(self, qualname: str, home: ModuleScan | None = None) -> ClassSym | None:
         """The project class `qualname` leads to, also through aliases like `Base = OtherClass`."""

@@ -195,3 +195,57 @@ def test_glm033_not_in_ephemeral_agents(tree: Tree) -> None:
 )
 def test_durable_stand_ins(callee: str, stand_in: str | None) -> None:
     assert durable_stand_in(callee) == stand_in
+
+
+CONTROLS = """\
+from runtime_stub import PersistenceLevel
+from runtime_stub import PersistenceLevel as PL
+from runtime_stub import agent, idempotence_mode, persistence_level
+from runtime_stub import idempotence_mode as im
+
+
+@agent()
+class ControlAgent:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def method(self) -> None:
+        with {control}:
+            pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("control", "code"),
+    [
+        ("persistence_level(PersistenceLevel.PERSIST_NOTHING)", "GLM031"),
+        ("persistence_level(level=PersistenceLevel.PERSIST_NOTHING)", "GLM031"),
+        ("persistence_level(level=PL.PERSIST_NOTHING)", "GLM031"),
+        ("persistence_level(PL.PERSIST_NOTHING)", "GLM031"),
+        ("persistence_level(level=PL.SMART)", None),
+        ("persistence_level(PersistenceLevel.SMART)", None),
+        ("idempotence_mode(True)", "GLM032"),
+        ("idempotence_mode(enabled=True)", "GLM032"),
+        ("im(True)", "GLM032"),
+        ("im(enabled=True)", "GLM032"),
+        ("idempotence_mode(enabled=False)", None),
+        ("idempotence_mode(disabled=True)", None),
+    ],
+)
+def test_glm031_and_glm032_by_position_by_keyword_and_through_aliases(
+    tree: Tree, control: str, code: str | None
+) -> None:
+    source = CONTROLS.format(control=control)
+    tree.write({"agents.py": source})
+    expected = [] if code is None else [(code, line_of(source, control))]
+    assert [(d.code, d.line) for d in tree.check()] == expected
+
+
+def test_control_keywords_are_the_runtime_parameter_names() -> None:
+    import inspect
+
+    from codegen.checks.durability import ENABLED, LEVEL
+    from runtime_stub import idempotence_mode, persistence_level
+
+    assert [LEVEL] == list(inspect.signature(persistence_level).parameters) == ["level"]
+    assert [ENABLED] == list(inspect.signature(idempotence_mode).parameters) == ["enabled"]

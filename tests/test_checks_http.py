@@ -167,17 +167,17 @@ def test_glm023_for_endpoints_of_an_agent_without_mount(tree: Tree) -> None:
     assert codes.count("GLM023") == 2 and "GLM024" in codes
 
 
-def test_glm005_for_endpoint_options(tree: Tree) -> None:
+def test_glm005_for_endpoint_options_next_to_a_verb(tree: Tree) -> None:
     methods = """
     @endpoint(get=PATH)
     def a(self) -> None:
         pass
 
-    @endpoint("/b")
+    @endpoint("/b", get="/b")
     def b(self) -> None:
         pass
 
-    @endpoint(head="/c")
+    @endpoint(get="/c", head="/c")
     def c(self) -> None:
         pass
 """
@@ -188,3 +188,54 @@ def test_glm005_for_endpoint_options(tree: Tree) -> None:
     assert "is not a literal" in found[0].message
     assert "takes no positional argument" in found[1].message
     assert '@endpoint has no option "head"' in found[2].message
+
+
+NO_VERB = """
+    @endpoint(head="/a")
+    def a(self) -> None:
+        pass
+
+    @endpoint("/b")
+    def b(self) -> None:
+        pass
+
+    @endpoint(gett="/c")
+    def c(self) -> None:
+        pass
+
+    @endpoint(get=None, head="/d")
+    def d(self) -> None:
+        pass
+
+    @endpoint(PATH)
+    def e(self) -> None:
+        pass
+"""
+
+
+def test_glm026_alone_when_the_arguments_name_no_verb(tree: Tree) -> None:
+    source = "PATH = '/e'\n" + MOUNTED.format(mount='"/s/{region}/{name}"', methods=NO_VERB)
+    tree.write({"agents.py": source})
+    found = tree.check()
+    assert [(d.code, d.line) for d in found] == [
+        ("GLM026", line_of(source, needle))
+        for needle in ('head="/a"', '"/b")', "gett=", "get=None", "(PATH)")
+    ]
+    verbs = "write exactly one of get=, post=, put=, delete=, patch="
+    assert all(verbs in d.message for d in found)
+    assert 'has no verb ("head" is not a verb);' in found[0].message
+    assert '"/b" is passed by position: name its verb, e.g. get="/b"' in found[1].message
+    assert '"gett" is not a verb; did you mean "get="?' in found[2].message
+    assert '("head" is not a verb)' in found[3].message
+    assert "PATH is passed by position" in found[4].message
+
+
+def test_star_arguments_may_hold_a_verb_so_only_glm005(tree: Tree) -> None:
+    methods = """
+    @endpoint(**ROUTES)
+    def a(self) -> None:
+        pass
+"""
+    source = "ROUTES = {}\n" + MOUNTED.format(mount='"/s/{region}/{name}"', methods=methods)
+    tree.write({"agents.py": source})
+    assert [d.code for d in tree.check()] == ["GLM005"]

@@ -7,6 +7,11 @@ checks look at the agent class's own methods.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+
+from runtime_stub.durability import idempotence_mode, persistence_level
+
 from ..diagnostics import Finding
 from ..model import Agent, AtomicRegion, CallSite, MethodDef, Project
 from .common import finding
@@ -39,6 +44,17 @@ _STAND_INS = {
     "os.getrandom": "durable_call(os.getrandom, n)",
 }
 _STAND_IN_PREFIXES = {"random.": RANDOM, "secrets.": "durable_call(secrets.<function>, ...)"}
+
+
+def _first_parameter(control: Callable[..., object]) -> str:
+    """The name of a control's first parameter, read from the runtime so the two cannot drift."""
+    return next(iter(inspect.signature(control).parameters))
+
+
+LEVEL = _first_parameter(persistence_level)
+"""`persistence_level(level=...)`."""
+ENABLED = _first_parameter(idempotence_mode)
+"""`idempotence_mode(enabled=...)`."""
 
 
 def durable_stand_in(callee: str) -> str | None:
@@ -79,9 +95,8 @@ def _region(
 def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel) -> list[Finding]:
     """GLM031 / GLM032 for control misuse, GLM033 for non-deterministic calls (durable agents)."""
     name = effects.normalize(call.name)
-    first = call.args[0] if call.args else ""
     where = f'in method "{method.name}"'
-    if name == "runtime_stub.persistence_level" and first.endswith(
+    if name == "runtime_stub.persistence_level" and _first(call, LEVEL).endswith(
         "PersistenceLevel.PERSIST_NOTHING"
     ):
         message = (
@@ -90,7 +105,7 @@ def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel)
             "authors — to cut replay cost, set snapshotting on the agent instead"
         )
         return [finding(agent, "GLM031", message, call.anchor)]
-    if name == "runtime_stub.idempotence_mode" and first == "True":
+    if name == "runtime_stub.idempotence_mode" and _first(call, ENABLED) == "True":
         message = (
             f"idempotence_mode(True) {where} changes nothing: it is already the default; remove "
             "it (use idempotence_mode(False) only around calls that must not be retried)"
@@ -104,3 +119,10 @@ def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel)
         f"another value; use the durable stand-in {stand_in}"
     )
     return [finding(agent, "GLM033", message, call.anchor)]
+
+
+def _first(call: CallSite, keyword: str) -> str:
+    """A control's one argument as recorded, passed by position or as `keyword=` ("" if absent)."""
+    if call.args:
+        return call.args[0]
+    return next((value for name, value in call.keywords if name == keyword), "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from .common import finding, option
 __all__ = ["VERBS", "check_http", "path_problems", "path_variables"]
 
 VERBS = ("get", "post", "put", "delete", "patch")
+STARS = ("*", "**")
+"""Option names of `*args`/`**kwargs` arguments, which may hold any verb."""
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -149,10 +152,17 @@ def _endpoint(
     routes: dict[tuple[str, str], str],
 ) -> list[Finding]:
     path = method.path or agent.scan.path
-    findings = _endpoint_options(agent, endpoint, path)
     verbs = [o for o in endpoint.options if o.name in VERBS and not (o.literal and o.value is None)]
-    if len(verbs) > 1 or (not verbs and not findings):
-        findings.append(_verb_count(agent, method, endpoint, verbs, path))
+    if verbs or any(o.name in STARS for o in endpoint.options):
+        findings = _endpoint_options(agent, endpoint, path)
+        if len(verbs) > 1:
+            findings.append(_verb_count(agent, method, endpoint, verbs, path))
+    else:
+        # One problem, one diagnostic: with no verb named, an unknown keyword (`head=`, `gett=`) or
+        # a positional path *is* the missing verb, misspelled or unnamed, so GLM026 explains it
+        # and no GLM005 is added. Next to a real verb the same argument is a problem of its own
+        # (GLM005); `*args`/`**kwargs` may hold a verb, so they get GLM005 (not a literal) alone.
+        findings = [_verb_count(agent, method, endpoint, [], path)]
     if mount.known and not mount.present:
         message = (
             f'@endpoint on method "{method.name}" but the agent has no mount; add one, e.g. '
@@ -176,7 +186,8 @@ def _example_mount(agent: Agent) -> str:
 
 
 def _endpoint_options(agent: Agent, endpoint: EndpointDef, path: str) -> list[Finding]:
-    """GLM005 for positional arguments, unknown options and computed paths of one @endpoint."""
+    """GLM005 for positional arguments, unknown options and computed paths of an @endpoint that
+    names a verb (without one, GLM026 reports the arguments that were meant as the verb)."""
     findings = []
     for given in endpoint.options:
         if given.name not in VERBS:
@@ -190,16 +201,26 @@ def _endpoint_options(agent: Agent, endpoint: EndpointDef, path: str) -> list[Fi
 def _verb_count(
     agent: Agent, method: Method, endpoint: EndpointDef, verbs: list[Option], path: str
 ) -> Finding:
-    """GLM026: exactly one verb per @endpoint."""
+    """GLM026: exactly one verb per @endpoint; without one, says what the arguments were instead."""
     if verbs:
         problem = f"has several verbs ({', '.join(o.name + '=' for o in verbs)})"
     else:
-        problem = "has no verb"
+        strays = [_not_a_verb(o) for o in endpoint.options if o.name not in VERBS]
+        problem = "has no verb" + (f" ({'; '.join(strays)})" if strays else "")
     message = (
         f'@endpoint on method "{method.name}" {problem}; write exactly one of get=, post=, put=, '
         "delete=, patch= (one route per method)"
     )
     return finding(agent, "GLM026", message, endpoint.anchor, path)
+
+
+def _not_a_verb(given: Option) -> str:
+    """Why an argument of a verb-less @endpoint names no verb, with the likely intended one."""
+    if not given.name:
+        return f"{given.text} is passed by position: name its verb, e.g. get={given.text}"
+    close = difflib.get_close_matches(given.name, VERBS, n=1)
+    hint = f'; did you mean "{close[0]}="?' if close else ""
+    return f'"{given.name}" is not a verb{hint}'
 
 
 def _route(
