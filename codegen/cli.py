@@ -78,14 +78,16 @@ paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Pat
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--no-cache and --jobs, shared by the commands that scan."""
     command = click.option(
-        "--no-cache", is_flag=True, help="Do not read or write the scan cache (.golem/cache)."
+        "--no-cache",
+        is_flag=True,
+        help="Do not read or write the scan cache (kept in the user's cache directory).",
     )(command)
     return click.option(
         "--jobs",
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes for scanning (default: one per CPU on large trees).",
+        help="Processes that scan, this one included (default: one per CPU on large trees).",
     )(command)
 
 

@@ -13,7 +13,6 @@ import os
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -24,6 +23,7 @@ from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_diges
 from .diagnostics import Diagnostic, Finding, sort_key
 from .discovery import Config, discover, display_path, load_config
 from .model import ModuleScan, Project, Span
+from .scan_pool import scan_entry
 from .source_text import check_decodable
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Options:
 
     cache: bool = True
     jobs: int | None = None
-    """Worker processes for scanning; None = one per CPU when the tree is large enough."""
+    """Processes that scan (this one included); None = one per CPU when the tree is large enough."""
     progress: Progress | None = None
 
 
@@ -183,15 +183,17 @@ class Run:
             return []
         from .scan_parse import unvalidated
 
+        counter = _Counter(len(work), progress)
         with _gc_paused(), unvalidated():  # forked workers inherit both
             if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-                import codegen.scanner  # noqa: F401 — loaded before the fork, so workers inherit it
+                from .scan_pool import scan_in_parallel
 
-                with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
-                    chunk = max(1, len(work) // (jobs * 32))
-                    results = pool.map(scan_entry, work, chunksize=chunk)
-                    return _reporting(results, len(work), progress)
-            return _reporting(map(scan_entry, work), len(work), progress)
+                return scan_in_parallel(work, jobs, counter.done)
+            entries = []
+            for job in work:
+                entries.append(scan_entry(job))
+                counter.done()
+            return entries
 
     def _accept(self, entry: CacheEntry) -> ModuleScan | None:
         if entry.failure is not None:
@@ -318,15 +320,18 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _reporting(
-    entries: Iterable[CacheEntry], total: int, progress: Progress | None
-) -> list[CacheEntry]:
-    collected = []
-    for done, entry in enumerate(entries, 1):
-        collected.append(entry)
-        if progress:
-            progress(done, total)
-    return collected
+class _Counter:
+    """Reports progress, one file at a time."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total = total
+        self.count = 0
+        self.progress = progress
+
+    def done(self) -> None:
+        self.count += 1
+        if self.progress is not None:
+            self.progress(self.count, self.total)
 
 
 def _bytes_or_empty(path: Path) -> bytes:
@@ -341,13 +346,3 @@ def _rescan(data: bytes, display: str, module: str) -> ScannedFile | None:
 
     outcome = scan_source(data, display, module)
     return outcome if isinstance(outcome, ScannedFile) else None
-
-
-def scan_entry(job: tuple[bytes, str, str]) -> CacheEntry:
-    """Scan one file in a worker process; only the picklable result travels back."""
-    from .scanner import ScanFailure, scan_source
-
-    outcome = scan_source(*job)
-    if isinstance(outcome, ScanFailure):
-        return CacheEntry(None, outcome.finding)
-    return CacheEntry(outcome.scan, None)

@@ -233,3 +233,14 @@ def test_caches_of_projects_not_run_for_a_month_are_dropped(tmp_path: Path) -> N
 def test_the_api_refuses_selectors_that_select_nothing(tree: Path) -> None:
     with pytest.raises(ValueError, match="GLM999"):
         api.check([tree], select=["GLM999"])
+
+
+def test_parallel_scans_report_progress_per_file_and_keep_the_order(tmp_path: Path) -> None:
+    root = write_agent_tree(tmp_path, modules=PARALLEL_THRESHOLD + 6, packages=4)
+    calls: list[tuple[int, int]] = []
+    options = Options(cache=False, jobs=2, progress=lambda d, t: calls.append((d, t)))
+    project = api.scan([root], options=options).project
+    total = PARALLEL_THRESHOLD + 6  # the agent modules (shared.py files load on demand)
+    assert calls == [(done, total) for done in range(1, total + 1)]
+    serial = api.scan([root], options=Options(cache=False, jobs=1)).project
+    assert project.scans == serial.scans

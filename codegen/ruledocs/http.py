@@ -253,7 +253,8 @@ class CounterAgent:
         title="@endpoint with no verb or several verbs",
         summary=(
             "An endpoint maps exactly one HTTP verb and path to a method: write exactly one of "
-            "get=, post=, put=, delete=, patch=."
+            "get=, post=, put=, delete=, patch=. A path passed by position, or under another "
+            "keyword (head=, gett=), names no verb: that is this problem too."
         ),
         fix="Keep exactly one verb; use a second method for a second route.",
         bad="""\
