@@ -113,6 +113,7 @@ class _Walker:
             cst.With: self._with,
             cst.Import: self._import,
             cst.ImportFrom: self._import,
+            cst.Attribute: _holds_calls,
         }
 
     def walk(self, root: cst.CSTNode) -> None:
@@ -184,6 +185,14 @@ class _Walker:
         for local, qualified in import_bindings(node, table.module, table.is_package):
             self.local[local] = canonical(qualified)
         return False
+
+
+def _holds_calls(node: cst.Attribute, _stack: Stack) -> bool:
+    """Whether to walk into `a.b.c`: only when it is not a plain dotted name (`f().x` is not)."""
+    value = node.value
+    while type(value) is cst.Attribute:
+        value = value.value
+    return type(value) is not cst.Name
 
 
 def _getter(cls: type[cst.CSTNode]) -> Callable[[cst.CSTNode], tuple[Any, ...]]:

@@ -23,7 +23,71 @@ def literal_value(expr: cst.BaseExpression) -> tuple[bool, LiteralValue]:
         return _NOT_LITERAL  # e.g. an integer beyond int()'s digit limit, a bad escape
 
 
+def _plain_text(node: cst.CSTNode) -> str | None:
+    """The source text of a name, literal, dotted name, `X | Y` or `X[A, B]` written the usual
+    way (no parentheses, standard spacing); None for anything else (libcst prints it).
+
+    Exact type checks: a failed isinstance against a libcst node class (an ABC) is slow.
+    """
+    if type(node) is cst.Name or type(node) is cst.SimpleString:
+        return None if node.lpar else node.value
+    if type(node) is cst.Integer or type(node) is cst.Float:
+        return None if node.lpar else node.value
+    if type(node) is cst.Attribute:
+        parts = None if node.lpar else dotted_parts(node)
+        return ".".join(parts) if parts is not None else None
+    if type(node) is cst.Subscript:
+        return _plain_subscript(node)
+    if type(node) is cst.BinaryOperation:
+        return _plain_union(node)
+    return None
+
+
+def _plain_subscript(node: cst.Subscript) -> str | None:
+    if node.lpar or not (
+        _empty(node.lbracket.whitespace_after) and _empty(node.rbracket.whitespace_before)
+    ):
+        return None
+    items = [_plain_text(node.value)]
+    for element in node.slice:
+        index, comma = element.slice, element.comma
+        if type(index) is not cst.Index or index.star is not None:
+            return None
+        if type(comma) is cst.Comma and not (
+            _empty(comma.whitespace_before) and _one_space(comma.whitespace_after)
+        ):
+            return None
+        items.append(_plain_text(index.value))
+    if type(node.slice[-1].comma) is cst.Comma:
+        return None  # a trailing comma: printed by libcst as written
+    texts = [item for item in items if item is not None]
+    return f"{texts[0]}[{', '.join(texts[1:])}]" if len(texts) == len(items) else None
+
+
+def _plain_union(node: cst.BinaryOperation) -> str | None:
+    operator = node.operator
+    if node.lpar or type(operator) is not cst.BitOr:
+        return None
+    if not (_one_space(operator.whitespace_before) and _one_space(operator.whitespace_after)):
+        return None
+    left, right = _plain_text(node.left), _plain_text(node.right)
+    return None if left is None or right is None else f"{left} | {right}"
+
+
+def _empty(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and whitespace.value == ""
+
+
+def _one_space(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and whitespace.value == " "
+
+
 def _literal(expr: cst.BaseExpression) -> tuple[bool, LiteralValue]:
+    if type(expr) is cst.SimpleString:
+        raw = expr.value
+        if raw[0] in "\"'" and "\\" not in raw and "\r" not in raw:  # nothing to unescape
+            quote = 3 if raw[:3] in ('"""', "'''") else 1
+            return True, raw[quote:-quote]
     if isinstance(expr, cst.Name):
         return (True, _CONSTANTS[expr.value]) if expr.value in _CONSTANTS else _NOT_LITERAL
     if isinstance(expr, cst.Integer | cst.Float):
@@ -56,17 +120,9 @@ class Context:
         return len(self.nodes) - 1
 
     def text(self, node: cst.CSTNode) -> str:
-        """The source text of `node` (cheap paths for names and simple literals)."""
-        if (
-            isinstance(node, cst.Name | cst.Integer | cst.Float | cst.SimpleString)
-            and not node.lpar
-        ):
-            return node.value
-        if isinstance(node, cst.Attribute) and not node.lpar:
-            parts = dotted_parts(node)
-            if parts is not None:
-                return ".".join(parts)
-        return self.tree.code_for_node(node).strip()
+        """The source text of `node` (cheap paths for names, literals and plain annotations)."""
+        plain = _plain_text(node)
+        return plain if plain is not None else self.tree.code_for_node(node).strip()
 
     def callee(self, expr: cst.BaseExpression) -> str:
         """The qualified name of a decorator or callee (`@rs.agent(...)` -> `runtime_stub.agent`)."""
