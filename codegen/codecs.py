@@ -45,6 +45,8 @@ class Codecs:
     _wrappers: dict[tuple[str, object], str] = field(default_factory=dict)
     _literals: int = 0
     _classes: dict[tuple[str, str], ClassDef] | None = None
+    _seen: dict[int, tuple[TypeRef, Codec]] = field(default_factory=dict)
+    """Codecs by the identity of the TypeRef asked for (it is kept alive here)."""
 
     def records(self) -> tuple[Record, ...]:
         """Constants first, then functions in the order they were first needed."""
@@ -52,11 +54,15 @@ class Codecs:
 
     def codec(self, ref: TypeRef) -> Codec:
         """The codec of `ref`, building (and queueing) its helpers on first use."""
+        seen = self._seen.get(id(ref))
+        if seen is not None and seen[0] is ref:  # the same object again: no structural key
+            return seen[1]
         key = _key(ref)
         found = self._cache.get(key)
         if found is None:
             found = self._build(ref, key)
             self._cache[key] = found
+        self._seen[id(ref)] = (ref, found)
         return found
 
     def agent_state(self, info: DataclassInfo, cls: str) -> tuple[str, str]:

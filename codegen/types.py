@@ -337,6 +337,10 @@ def _merge_literals(members: list[TypeRef]) -> TypeRef | None:
     return TypeRef("literal", " | ".join(ref.text for ref in members), values=values)
 
 
+_MAY_FAIL = frozenset({"unsupported", "dataclass", "enum"})
+"""The kinds that can be unserializable without arguments."""
+
+
 def serialization_problems(ref: TypeRef, project: Project, path: str) -> list[tuple[str, str]]:
     """(field path, reason) for every part of `ref` that cannot be serialized; [] if it can.
 
@@ -344,6 +348,8 @@ def serialization_problems(ref: TypeRef, project: Project, path: str) -> list[tu
     tuple items, `{key}` for a dict key; Optional is transparent. A recursive dataclass is explored
     once. Example: "items[].owner".
     """
+    if not ref.args and ref.kind not in _MAY_FAIL:
+        return []  # a plain value type: the common case, kept cheap
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
     stack: list[tuple[str, TypeRef]] = [(path, ref)]
