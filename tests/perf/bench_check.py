@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,23 +50,48 @@ def best_of(measures: dict[str, Callable[[dict[str, str]], float]]) -> dict[str,
     return {name: min(values) for name, values in times.items()}
 
 
+PARSE_ALL = (
+    "import sys, time, pathlib\n"
+    "start = time.perf_counter()\n"
+    "import libcst\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
+    "    if 'site-packages' in p.parts or p.name == 'golem_agents.py': continue\n"
+    "    try: libcst.parse_module(p.read_bytes())\n"
+    "    except Exception: pass\n"
+    "print(time.perf_counter() - start)\n"
+)
+"""Bare libcst.parse_module of every source file (not the generated golem_agents.py modules,
+which check compares as text), in a fresh interpreter, libcst import included."""
+
+
 def parse_all(root: Path, env: dict[str, str] | None = None) -> float:
-    """Bare libcst.parse_module of every source file (not the generated golem_agents.py modules,
-    which check compares as text), in a fresh interpreter, libcst import included."""
-    code = (
-        "import sys, time, pathlib\n"
-        "start = time.perf_counter()\n"
-        "import libcst\n"
-        "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
-        "    if 'site-packages' in p.parts or p.name == 'golem_agents.py': continue\n"
-        "    try: libcst.parse_module(p.read_bytes())\n"
-        "    except Exception: pass\n"
-        "print(time.perf_counter() - start)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True, env=env
-    )
+    command = [sys.executable, "-c", PARSE_ALL, str(root)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return float(out.stdout.strip())
+
+
+def instructions(command: list[str], cwd: Path) -> int:
+    """Instructions the command executes (valgrind's cachegrind): the same on every run, however
+    noisy the machine; about 40x slower than running it."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    python = os.path.realpath(sys.executable)  # not a shim script: valgrind follows no children
+    counted = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    run = [*counted, python, *command[1:]]
+    out = subprocess.run(run, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
+    if match is None:
+        sys.exit(f"valgrind did not count: {out.stderr[-500:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def bench_instructions(root: Path) -> None:
+    check = [sys.executable, "-m", "codegen", "check", "--no-cache", "-j", "1", "."]
+    ours = instructions(check, root)
+    bare = instructions([sys.executable, "-c", PARSE_ALL, str(root)], root)
+    print("\n(b') the same tree, instructions executed (valgrind; deterministic)")
+    print(f"  golem-codegen check -j 1 (no cache)      {ours / 1e9:8.2f} G")
+    print(f"  libcst.parse_module of every file        {bare / 1e9:8.2f} G")
+    print(f"  bare parse instructions / check instructions: {bare / ours:.0%} (target >= 70%)")
 
 
 def row(label: str, seconds: float, base: float) -> str:
@@ -119,6 +145,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--modules", type=int, default=500)
     parser.add_argument("--only", choices=("stdlib", "agents"), help="run one of the two parts")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions on the agent tree (valgrind; minutes, but free of noise)",
+    )
     args = parser.parse_args()
     if shutil.which("ruff") is None:
         sys.exit("ruff is not installed: pip install -e '.[bench]'")
@@ -132,6 +163,8 @@ def main() -> None:
         generate = [sys.executable, "-m", "codegen", "generate", "--no-cache", "."]
         subprocess.run(generate, cwd=tree, capture_output=True, check=True)
         bench_agents(tree)
+        if args.instructions:
+            bench_instructions(tree)
 
 
 if __name__ == "__main__":
