@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from .cache import group_names
 from .generate import directories
 from .model import Agent, Project
+from .sharing import map_shared
 
 __all__ = ["PARALLEL_AGENTS", "prerender"]
 
@@ -43,9 +44,9 @@ def prerender(
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the forked workers then never scan (and so never copy) the inherited heap
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=gc.disable
+            max_workers=jobs - 1, mp_context=context, initializer=gc.disable
         ) as pool:
-            texts = list(pool.map(_render_group, range(len(ordered))))
+            texts = map_shared(pool, _render_group, range(len(ordered)))
     finally:
         _inherited = None
         gc.unfreeze()
