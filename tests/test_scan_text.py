@@ -73,7 +73,9 @@ def test_string_literal_values_match_python(value: str, opening: str) -> None:
     assert isinstance(statement, cst.SimpleStatementLine)
     assign = statement.body[0]
     assert isinstance(assign, cst.Assign)
-    literal, found = literal_value(assign.value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same invalid escapes, evaluated by libcst
+        literal, found = literal_value(assign.value)
     if isinstance(expected, str):
         assert (literal, found) == (True, expected)
     else:
