@@ -166,7 +166,7 @@ def _plan(
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
     renderable = replace(project, agents=healthy)
     inputs = partial(render_inputs, project=project)
-    cache = RenderCache(run.cache, renderable, inputs, run.content_key)
+    cache = RenderCache(run.cache, inputs, run.content_key)
     cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
     changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(

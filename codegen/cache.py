@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Finding
-from .model import Agent, ModuleScan, Project, Span
+from .model import Agent, ModuleScan, Span
 
 __all__ = [
     "CACHE_ENV",
@@ -127,12 +127,10 @@ class RenderCache:
     def __init__(
         self,
         store: ScanCache,
-        project: Project,
         inputs: Callable[[Sequence[Agent]], Iterable[str]],
         content_key: Callable[[str], str],
     ) -> None:
         self._store = store
-        self._project = project
         self._inputs = inputs
         self._content_key = content_key
         self._ahead: Mapping[tuple[str, ...], str | None] = {}
@@ -145,16 +143,14 @@ class RenderCache:
         """Whether the text for `agents` is stored (so rendering it ahead is wasted work)."""
         return self._store.directory is not None and self._cached(self._key(agents)) is not None
 
-    def render(
-        self, agents: Sequence[Agent], produce: Callable[[Project, Sequence[Agent]], str | None]
-    ) -> str | None:
+    def render(self, agents: Sequence[Agent], produce: Callable[[], str | None]) -> str | None:
         """The stored text for `agents`, else the one rendered ahead, else `produce`'s."""
         key = self._key(agents) if self._store.directory is not None else None
         cached = self._cached(key) if key is not None else None
         if cached is not None:
             return cached
         names = group_names(agents)
-        text = self._ahead[names] if names in self._ahead else produce(self._project, agents)
+        text = self._ahead[names] if names in self._ahead else produce()
         if key is not None and text is not None:
             self._store.put(key, CacheEntry(None, None, rendered=text))
         return text

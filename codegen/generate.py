@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -28,6 +29,7 @@ __all__ = [
     "directories",
     "plan_generation",
     "produce",
+    "recorded_hash",
     "unified_diff",
 ]
 
@@ -67,7 +69,9 @@ def plan_generation(
         path = Path(agents[0].scan.path).parent / GENERATED_NAME
         sources = tuple(sorted({Path(a.scan.path) for a in agents}, key=lambda p: p.name))
         old, readable = _read(path)
-        text = produce(project, agents) if cache is None else cache.render(agents, produce)
+        recorded = read_header(old).model_hash if old is not None else None
+        rendered = partial(produce, project, agents, recorded)
+        text = rendered() if cache is None else cache.render(agents, rendered)
         changes.append(_classify(path, old, readable, text, sources))
         planned.add(_key(path))
     for path in existing:
@@ -87,18 +91,21 @@ def directories(project: Project) -> list[list[Agent]]:
     return list(by_directory.values())
 
 
-def produce(project: Project, agents: Sequence[Agent]) -> str | None:
-    """The text of the module of the directory holding `agents`, or None when the module there
-    records the same model hash (it is current: nothing is rendered)."""
+def produce(project: Project, agents: Sequence[Agent], recorded: str | None) -> str | None:
+    """The text of the module of the directory holding `agents`, or None when `recorded` (the
+    model hash its module on disk records) is the current one: nothing is rendered then."""
     from .render import model_hash, render_module
     from .wiring import build_module
 
     model = build_module(project, agents)
     digest = model_hash(model)
+    return None if recorded == digest else render_module(model, digest)
+
+
+def recorded_hash(agents: Sequence[Agent]) -> str | None:
+    """The model hash the module of the directory holding `agents` records, if it is intact."""
     old, _ = _read(Path(agents[0].scan.path).parent / GENERATED_NAME)
-    if old is not None and read_header(old).model_hash == digest:
-        return None
-    return render_module(model, digest)
+    return read_header(old).model_hash if old is not None else None
 
 
 def _key(path: Path) -> str:

@@ -54,8 +54,8 @@ def prerender(
 
 
 def _render_group(index: int) -> str | None:
-    from .generate import produce
+    from .generate import produce, recorded_hash
 
     assert _inherited is not None, "prerender workers are forked with the project"
     project, groups = _inherited
-    return produce(project, groups[index])
+    return produce(project, groups[index], recorded_hash(groups[index]))
