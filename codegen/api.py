@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic, Finding, Severity, sort_key
 from .discovery import Config
 from .model import Project
-from .pipeline import DEFAULT_OPTIONS, Options, Run
+from .run.pipeline import DEFAULT_OPTIONS, Options, Run
 
 if TYPE_CHECKING:
-    from .generate import FileChange
+    from .generate.plan import FileChange
 
 __all__ = ["CheckResult", "GenerateResult", "Options", "ScanResult", "check", "generate", "scan"]
 
@@ -80,7 +80,7 @@ def check(
     With the cache on, a run over unchanged files returns the stored result of the last one.
     Raises ValueError for a selector that selects nothing.
     """
-    from .rules import check_selectors
+    from .checks.rules import check_selectors
 
     check_selectors((*select, *ignore))
     run = Run(paths, config, options)
@@ -133,7 +133,7 @@ def generate(
     ]
     if blocking or check_only:
         return GenerateResult(changes, (), diagnostics, bool(blocking))
-    from .generate import apply_changes
+    from .generate.plan import apply_changes
 
     written = apply_changes(changes, force=force)
     return GenerateResult(changes, written, diagnostics, False)
@@ -156,10 +156,10 @@ def _plan(
     neither reported stale nor deleted, but a foreign or hand-edited one is still reported.
     Errors that make an agent unrenderable count even when suppressed or ignored.
     """
-    from .cache import RenderCache
-    from .dependencies import render_inputs
-    from .generate import plan_generation
-    from .prerender import prerender
+    from .generate.plan import plan_generation
+    from .run.cache import RenderCache
+    from .run.dependencies import render_inputs
+    from .run.prerender import prerender
 
     broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
     broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
@@ -182,6 +182,6 @@ def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:
     A module not generated yet is not a diagnostic: `check` lints what is there, and
     `generate --check` (the CI step) fails on a missing module.
     """
-    from .checks.generated import generated_findings
+    from .generate.findings import generated_findings
 
     return generated_findings([change for change in changes if change.action != "create"])

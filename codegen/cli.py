@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import api
-from .diagnostics import Diagnostic, Severity, as_record
+from .diagnostics import Diagnostic, Severity
 from .discovery import ConfigError, display_path
 
 if TYPE_CHECKING:
-    from .generate import FileChange
+    from .generate.plan import FileChange
 
 FORMATS = ("text", "json", "sarif", "github")
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -65,7 +65,7 @@ def _codes(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -
 
 def _check_selector(selector: str) -> None:
     """Exit 2 for a typo such as `GLM999` instead of silently selecting (or ignoring) nothing."""
-    from .rules import SELECTOR_FORMS, selector_problem
+    from .checks.rules import SELECTOR_FORMS, selector_problem
 
     problem = selector_problem(selector)
     if problem is not None:
@@ -157,15 +157,9 @@ def check(
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
-    from . import diagnostics as formats
+    from .formats import FORMATTERS
 
-    formatter: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
-        "text": formats.format_text,
-        "json": formats.format_json,
-        "sarif": formats.format_sarif,
-        "github": formats.format_github,
-    }
-    text = formatter[output_format](diagnostics)
+    text = FORMATTERS[output_format](diagnostics)
     if text:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -204,7 +198,7 @@ def generate(
     jobs: int | None,
 ) -> None:
     """Write or refresh every golem_agents.py under PATHS."""
-    from .generate import unified_diff
+    from .generate.plan import unified_diff
 
     result = api.generate(
         paths or (Path("."),),
@@ -253,10 +247,12 @@ def _blocked_message(change: FileChange) -> str:
 @run_options
 def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
     """Print the scanned model (agents, constructors, methods, endpoints, snapshots) as JSON."""
-    from .report import project_json
+    from .formats.scan import project_json
 
     result = api.scan(paths or (Path("."),), options=_options(no_cache, jobs))
     data = project_json(result.project)
+    from .formats import as_record
+
     data["diagnostics"] = [as_record(d) for d in result.diagnostics]
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -265,7 +261,7 @@ def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
 @click.argument("code")
 def explain(code: str) -> None:
     """Print the documentation of a diagnostic code, with a bad and a good example."""
-    from .rules import explain as explain_code
+    from .checks.rules import explain as explain_code
 
     try:
         click.echo(explain_code(code.strip().upper()))
@@ -284,7 +280,7 @@ def explain(code: str) -> None:
 )
 def oplog(agent_id: str, store: Path) -> None:
     """Print an agent's oplog from a local executor store, like `golem agent oplog`."""
-    from runtime_stub.oplog_cli import print_oplog
+    from runtime_stub.oplog.command import print_oplog
 
     if not store.is_file():
         raise click.UsageError(f"no oplog store at {display_path(store)}")

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
-from urllib.parse import quote
+from typing import Literal
 
 from .model import Anchor, Span
 
-if TYPE_CHECKING:
-    from .rules import Rule
-
 __all__ = [
+    "TOOL_NAME",
     "Diagnostic",
     "Finding",
+    "Rule",
     "Severity",
-    "artifact_uri",
-    "as_record",
     "comment_of",
-    "format_github",
-    "format_json",
-    "format_sarif",
-    "format_text",
     "selected",
     "sort_key",
+    "sorted_diagnostics",
     "suppressed",
 ]
 
@@ -38,6 +29,27 @@ class Severity(Enum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One diagnostic kind, declared once: `explain`, SARIF and the tests all read this record.
+
+    `bad` and `good` are the sources of a single file `agents.py` in a package-less directory; each
+    line of `bad` where a diagnostic starts ends with `# expect: GLMxxx`. When `examples` is "prose"
+    (generated-file and unreadable-file codes), they describe the situation in words instead.
+    """
+
+    code: str
+    severity: Severity
+    name: str
+    """A stable kebab-case identifier (SARIF `rule.name`)."""
+    title: str
+    summary: str
+    fix: str
+    bad: str
+    good: str
+    examples: Literal["source", "prose"] = "source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +85,6 @@ class Diagnostic:
 
 # --------------------------------------------------------------------------- output formats
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://learn.golem.cloud"
 TOOL_NAME = "golem-codegen"
 
 
@@ -83,133 +93,9 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str, str]:
     return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.severity.value, d.message)
 
 
-def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """In the documented order: every output format prints them so."""
     return sorted(diagnostics, key=sort_key)
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.splitlines())
-
-
-def format_text(diagnostics: Iterable[Diagnostic]) -> str:
-    """`path:line:column: CODE message`, one per line, sorted; "" when there is nothing."""
-    return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.code} {_one_line(d.message)}\n"
-        for d in _sorted(diagnostics)
-    )
-
-
-def as_record(d: Diagnostic) -> dict[str, object]:
-    return {
-        "code": d.code,
-        "severity": d.severity.value,
-        "message": d.message,
-        "path": d.path,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-    }
-
-
-def format_json(diagnostics: Iterable[Diagnostic]) -> str:
-    """A JSON array of the fields of SPEC §5, sorted, 2-space indent, trailing newline."""
-    records = [as_record(d) for d in _sorted(diagnostics)]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-
-
-def format_sarif(diagnostics: Iterable[Diagnostic]) -> str:
-    """SARIF 2.1.0 with one run, one rule per code of the table, and a result per diagnostic."""
-    from .rules import RULES  # deferred: rules.py imports Severity from this module
-
-    items = _sorted(diagnostics)
-    codes = sorted({*RULES, *(d.code for d in items)})
-    index = {code: position for position, code in enumerate(codes)}
-    rules = [_sarif_rule(code, RULES.get(code)) for code in codes]
-    results = [_sarif_result(d, index[d.code]) for d in items]
-    driver = {"name": TOOL_NAME, "informationUri": INFORMATION_URI, "rules": rules}
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
-        ],
-    }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-def _sarif_rule(code: str, rule: Rule | None) -> dict[str, object]:
-    if rule is None:
-        level, name, title, summary, fix = "error", code.lower(), code, code, ""
-    else:
-        level, name, title = rule.severity.value, rule.name, rule.title
-        summary, fix = rule.summary, rule.fix
-    return {
-        "id": code,
-        "name": name,
-        "shortDescription": {"text": title},
-        "fullDescription": {"text": summary},
-        "help": {"text": f"{fix} Run `golem-codegen explain {code}` for examples."},
-        "defaultConfiguration": {"level": level},
-    }
-
-
-def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, object]:
-    region = {
-        "startLine": d.line,
-        "startColumn": d.column,
-        "endLine": d.end_line,
-        "endColumn": d.end_column,
-    }
-    location = {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}
-    return {
-        "ruleId": d.code,
-        "ruleIndex": rule_index,
-        "level": d.severity.value,
-        "message": {"text": d.message},
-        "locations": [{"physicalLocation": location}],
-    }
-
-
-def artifact_uri(path: str) -> str:
-    """A relative URI reference with forward slashes (absolute paths inside the cwd made relative)."""
-    pure = PurePath(path)
-    if pure.is_absolute():
-        try:
-            pure = Path(path).resolve().relative_to(Path.cwd().resolve())
-        except (OSError, ValueError):
-            return Path(path).as_uri()
-    text = pure.as_posix()
-    while text.startswith("./"):
-        text = text[2:]
-    return quote(text, safe="/")
-
-
-def format_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: `::error file=...,line=...::message`, one per line."""
-    lines = []
-    for d in _sorted(diagnostics):
-        properties = ",".join(
-            f"{key}={_github_property(str(value))}"
-            for key, value in (
-                ("file", PurePath(d.path).as_posix()),
-                ("line", d.line),
-                ("col", d.column),
-                ("endLine", d.end_line),
-                ("endColumn", d.end_column),
-                ("title", f"{TOOL_NAME} ({d.code})"),
-            )
-        )
-        lines.append(f"::{d.severity.value} {properties}::{_github_data(d.message)}\n")
-    return "".join(lines)
-
-
-def _github_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _github_property(text: str) -> str:
-    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # --------------------------------------------------------------------------- suppression, selection

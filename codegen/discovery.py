@@ -112,7 +112,10 @@ def _check_selectors(pyproject: Path, key: str, selectors: tuple[str, ...]) -> N
     """A selector that selects nothing would silently turn checks on or off: refuse it."""
     if not selectors:
         return
-    from .rules import SELECTOR_FORMS, selector_problem  # deferred: needed only with selectors
+    from .checks.rules import (  # deferred: needed only with selectors
+        SELECTOR_FORMS,
+        selector_problem,
+    )
 
     for selector in selectors:
         problem = selector_problem(selector, in_list=True)

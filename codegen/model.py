@@ -2,7 +2,7 @@
 
 Two layers:
 
-* *Syntax* (`ModuleScan` and what it holds) is what one file says, produced by `scanner.py` without
+* *Syntax* (`ModuleScan` and what it holds) is what one file says, produced by `scan/` without
   looking at any other file. Names in annotations are already qualified through the file's imports
   (`list` -> `builtins.list`, `Item` imported from `.models` -> `pkg.models.Item`).
 * *Semantics* (`Agent`, `TypeRef`, `Project`) is produced by `types.py`, which resolves qualified names

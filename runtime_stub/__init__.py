@@ -1,4 +1,9 @@
-"""The Golem agent runtime for Python: decorators, durability controls, registry, local executor."""
+"""The Golem agent runtime for Python: decorators, durability controls, registry, local executor.
+
+Agent code and generated modules import this package; it imports only the standard library.
+Its rooms: `snapshot/` (what generated snapshot code calls), `oplog/` (entries, their text, stores)
+and `executor/` (running, recording and recovering agents), each loaded on first use.
+"""
 
 import importlib
 from typing import TYPE_CHECKING, Any
@@ -38,19 +43,17 @@ from .snapshotting import (
 )
 
 if TYPE_CHECKING:
-    from .executor import Executor
-    from .oplog import OplogEntry, format_oplog
-    from .replay import RecoveryStats
-    from .store import InMemoryOplogStore, OplogStore, SqliteOplogStore
+    from .executor import Executor, RecoveryStats
+    from .oplog import InMemoryOplogStore, OplogEntry, OplogStore, SqliteOplogStore, format_oplog
 
 _LAZY = {
     "Executor": ".executor",
     "OplogEntry": ".oplog",
     "format_oplog": ".oplog",
-    "RecoveryStats": ".replay",
-    "InMemoryOplogStore": ".store",
-    "OplogStore": ".store",
-    "SqliteOplogStore": ".store",
+    "RecoveryStats": ".executor",
+    "InMemoryOplogStore": ".oplog",
+    "OplogStore": ".oplog",
+    "SqliteOplogStore": ".oplog",
 }
 """The executor and its stores load on first use: agent code and the checks never pay for them."""
 

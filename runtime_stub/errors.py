@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .oplog import OplogEntry
+    from .oplog.entries import OplogEntry
 
 __all__ = [
     "FaultHook",

@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from codegen.cache import CACHE_ENV
+from codegen.run.cache import CACHE_ENV
 
 _CACHE = tempfile.mkdtemp(prefix="golem-codegen-test-cache-")
 

@@ -6,11 +6,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from generator_support import working_directory
 
 from codegen import api
 from codegen.api import Options
 from codegen.discovery import Config, discover
+from tests.generate.support import working_directory
 
 BAD_AGENT = 'from runtime_stub import agent\n\n\n@agent(mode="x")\nclass V:\n    pass\n'
 

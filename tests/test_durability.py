@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from executor_support import EFFECTS, Counter, agent_type, external_charge
 
 from runtime_stub import (
     Executor,
@@ -26,6 +25,7 @@ from runtime_stub import (
     retry_policy,
     uuid4,
 )
+from tests.executor.support import EFFECTS, Counter, agent_type, external_charge
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding
 from ..model import Agent, Anchor, ClassDef, MethodDef, ModuleScan, Option, Project, TypeRef
-from ..types import serialization_problems
+from ..resolve.types import serialization_problems
 
 __all__ = [
     "describe_type_problems",

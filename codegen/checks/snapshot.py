@@ -6,7 +6,7 @@ from runtime_stub.snapshotting import VALID_FORMS, Disabled, SnapshottingError, 
 
 from ..diagnostics import Finding
 from ..model import Agent, Anchor, MethodDef, Project, StateField, TypeExpr
-from ..types import state_problems
+from ..resolve.types import state_problems
 from .common import finding, method_file, option
 
 __all__ = ["check_snapshots"]

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from agent_tree import write_agent_tree
 
-from codegen.cache import CACHE_ENV
+from codegen.run.cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 

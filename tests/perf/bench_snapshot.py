@@ -224,13 +224,13 @@ def main() -> None:
 @contextmanager
 def standard_library_only() -> Iterator[None]:
     """The generated code without the optional accelerator (as if orjson were not installed)."""
-    from runtime_stub import snapshot_json
+    from runtime_stub.snapshot import envelope
 
-    accelerator, snapshot_json._orjson = snapshot_json._orjson, None
+    accelerator, envelope._orjson = envelope._orjson, None
     try:
         yield
     finally:
-        snapshot_json._orjson = accelerator
+        envelope._orjson = accelerator
 
 
 def report(orders: int, size: int, times: dict[str, float]) -> None:

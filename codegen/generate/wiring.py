@@ -1,0 +1,212 @@
+"""What one generated golem_agents.py holds: imports, snapshot entry points and AgentType records.
+
+`build_module` turns the agents of one directory into a `ModuleModel`; the templates only lay it
+out. Everything here is a pure function of the model (no paths beyond file names, no clock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from runtime_stub.snapshotting import Disabled, Enabled, EveryN, Periodic, parse_snapshotting
+
+from ..model import Agent, DataclassInfo, Method, Param, Project
+from ..resolve.types import state_problems
+from .codecs import Codecs
+from .names import ImportLine, Names
+from .pysource import Fragment, call, fits, py_str, tuple_of
+from .records import Record, Signature
+
+__all__ = ["AgentEntry", "ModuleModel", "build_module", "package_of"]
+
+VERBS = ("get", "post", "put", "delete", "patch")
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEntry:
+    """The wiring of one agent: its two snapshot entry points and its AgentType arguments."""
+
+    cls: str
+    snapshot: str
+    """"json", "binary" or "none" (the docstrings the template writes depend on it)."""
+    save: Signature
+    load: Signature
+    save_body: tuple[Fragment, ...]
+    load_body: tuple[Fragment, ...]
+    arguments: tuple[tuple[str, Fragment], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleModel:
+    """Everything the template lays out for one directory."""
+
+    sources: tuple[str, ...]
+    imports: tuple[ImportLine, ...]
+    records: tuple[Record, ...]
+    agents: tuple[AgentEntry, ...]
+
+
+def package_of(agent: Agent) -> str:
+    """The package the agent's directory is ("" for a directory without __init__.py)."""
+    if PurePath(agent.scan.path).name == "__init__.py":
+        return agent.scan.module
+    return agent.scan.module.rpartition(".")[0]
+
+
+def build_module(project: Project, agents: Sequence[Agent]) -> ModuleModel:
+    """The generated module of the directory holding `agents` (all from one directory)."""
+    ordered = sorted(agents, key=lambda a: (a.scan.module, _position(a)))
+    names = Names()
+    classes = [names.user_class(a.scan.module, a.cls.name) for a in ordered]
+    codecs = Codecs(project, names)
+    entries = tuple(
+        _entry(a, cls, project, codecs, names) for a, cls in zip(ordered, classes, strict=True)
+    )
+    records = codecs.records()
+    signatures = [e.save for e in entries] + [e.load for e in entries]
+    signatures += [r.signature for r in records if hasattr(r, "signature")]
+    if any(s.needs_any for s in signatures):
+        names.stdlib("Any")
+    sources = tuple(sorted({PurePath(a.scan.path).name for a in ordered}))
+    package = package_of(ordered[0]) if ordered else ""
+    return ModuleModel(sources, names.imports(package), records, entries)
+
+
+def _position(agent: Agent) -> int:
+    return next(i for i, cls in enumerate(agent.scan.classes) if cls.name == agent.cls.name)
+
+
+def _entry(agent: Agent, cls: str, project: Project, codecs: Codecs, names: Names) -> AgentEntry:
+    save_name = names.claim(f"_save_snapshot_{cls}", "_save_snapshot")
+    load_name = names.claim(f"_load_snapshot_{cls}", "_load_snapshot")
+    save = Signature(save_name, (f"agent: {cls}",), "_rt.Snapshot")
+    load = Signature(load_name, (f"agent: {cls}", "payload: bytes"), "None")
+    arguments = _arguments(agent, cls, save_name, load_name)
+    type_name = py_str(agent.type_name)
+    if agent.snapshot_kind == "json" and agent.state is not None:
+        state_save, state_load = codecs.agent_state(agent.state, cls)
+        save_body = (call("return _sj.save", state_save, "agent", type_name),)
+        load_body = _json_load_body(agent.state, state_load, type_name)
+        return AgentEntry(cls, "json", save, load, save_body, load_body, arguments)
+    if agent.snapshot_kind == "binary":
+        save_body = (call("return _sj.save_custom", "agent.save_snapshot", type_name),)
+        load_body = (call("_sj.load_custom", "agent.load_snapshot", "payload", type_name),)
+        return AgentEntry(cls, "binary", save, load, save_body, load_body, arguments)
+    refusal = call("raise _sj.unsupported", type_name, py_str(_no_snapshot_reason(agent, project)))
+    return AgentEntry(cls, "none", save, load, (refusal,), (refusal,), arguments)
+
+
+def _json_load_body(state: DataclassInfo, load: str, type_name: str) -> tuple[Fragment, ...]:
+    """Decode everything first (`_sj.load` raises before any assignment), then assign."""
+    stored = [f.name for f in state.fields if not f.transient]
+    if not stored:
+        return (call("_sj.load", "payload", load, type_name),)
+    assignments: list[Fragment] = []
+    for index, name in enumerate(stored):
+        if state.frozen:
+            assignments.append(call("object.__setattr__", "agent", py_str(name), f"state[{index}]"))
+        elif fits(f"agent.{name} = state[{index}]", 4):
+            assignments.append(f"agent.{name} = state[{index}]")
+        else:  # ruff would wrap a long right-hand side in parentheses; a call stays as written
+            assignment = call("object.__setattr__", "agent", py_str(name), f"state[{index}]")
+            assignments.append(assignment)
+    return (call("state = _sj.load", "payload", load, type_name), *assignments)
+
+
+def _arguments(agent: Agent, cls: str, save: str, load: str) -> tuple[tuple[str, Fragment], ...]:
+    """The AgentType(...) keyword arguments, in the record's field order."""
+    formats = {"json": py_str("json"), "binary": py_str("binary")}
+    return (
+        ("type_name", py_str(agent.type_name)),
+        ("agent_class", cls),
+        ("constructor", _params(agent.constructor)),
+        ("methods", tuple_of([_method(m) for m in agent.methods])),
+        ("mode", py_str(agent.mode)),
+        ("mount", "None" if agent.mount is None else py_str(agent.mount)),
+        ("endpoints", tuple_of(_endpoints(agent))),
+        ("snapshotting", policy_expression(agent.snapshotting)),
+        ("snapshot_format", formats.get(agent.snapshot_kind, "None")),
+        ("save_snapshot", save),
+        ("load_snapshot", load),
+    )
+
+
+def _params(params: Sequence[Param]) -> Fragment:
+    return tuple_of([call("_rt.ParamInfo", py_str(p.name), py_str(_text(p))) for p in params])
+
+
+def _text(param: Param) -> str:
+    return param.type.text if param.type is not None else ""
+
+
+def _method(method: Method) -> Fragment:
+    returns = method.returns.text if method.returns is not None else ""
+    return call(
+        "_rt.MethodInfo",
+        py_str(method.name),
+        _params(method.params),
+        py_str(returns),
+        f"is_async={method.is_async}",
+    )
+
+
+def _endpoints(agent: Agent) -> list[Fragment]:
+    found: list[Fragment] = []
+    for method in agent.methods:
+        for endpoint in method.endpoints:
+            for option in endpoint.options:
+                if option.name in VERBS and isinstance(option.value, str):
+                    path = full_path(agent.mount or "", option.value)
+                    found.append(
+                        call(
+                            "_rt.EndpointInfo",
+                            py_str(option.name),
+                            py_str(path),
+                            py_str(method.name),
+                        )
+                    )
+    return found
+
+
+def full_path(mount: str, path: str) -> str:
+    """The endpoint path under the agent's mount (`/counters/{name}` + `/increment`)."""
+    if not mount or mount == "/":
+        return path
+    return mount.rstrip("/") + ("" if path == "/" else path)
+
+
+def policy_expression(snapshotting: str) -> str:
+    """The runtime policy object as Python source (`_rt.EveryN(10)`, periodic in nanoseconds)."""
+    policy = parse_snapshotting(snapshotting)
+    if isinstance(policy, EveryN):
+        return f"_rt.EveryN({policy.count})"
+    if isinstance(policy, Periodic):
+        return f"_rt.Periodic({policy.nanos:_})"
+    return "_rt.Enabled()" if isinstance(policy, Enabled) else "_rt.Disabled()"
+
+
+_BOTH_WAYS = (
+    "make the agent a @dataclass whose fields are serializable and enable snapshotting "
+    "(automatic JSON snapshots), or define save_snapshot(self) -> bytes and "
+    "load_snapshot(self, data: bytes) -> None"
+)
+
+
+def _no_snapshot_reason(agent: Agent, project: Project) -> str:
+    """Why an agent has no snapshot support, and the two ways to add it."""
+    if agent.state is None:
+        return (
+            f"it is not a dataclass and defines no save_snapshot/load_snapshot pair; {_BOTH_WAYS}"
+        )
+    problems = state_problems(agent, project)
+    if problems:
+        where, why, _ = problems[0]
+        return f"state field {where} cannot be serialized ({why}); {_BOTH_WAYS}"
+    if isinstance(parse_snapshotting(agent.snapshotting), Disabled):
+        return (
+            'snapshotting is "disabled"; set @agent(snapshotting="enabled"), "every(N)" or '
+            '"periodic(D)" for automatic JSON snapshots, or define save_snapshot/load_snapshot'
+        )
+    return _BOTH_WAYS  # pragma: no cover - the resolver gives such agents "json"

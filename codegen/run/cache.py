@@ -1,0 +1,237 @@
+"""An on-disk cache of per-file scan results, keyed by file content, tool version and configuration.
+
+One pickle per entry in a directory per project under the user's cache directory (never inside the
+project: `check` writes nothing into the tree). Writes go through a temporary file and an atomic
+rename, so concurrent runs at worst both compute an entry, and a reader never sees half an entry.
+Anything unreadable is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Finding
+from ..model import Agent, ModuleScan, Span
+
+__all__ = [
+    "CACHE_ENV",
+    "CacheEntry",
+    "RenderCache",
+    "RunResult",
+    "ScanCache",
+    "cache_directory",
+    "file_digest",
+    "group_names",
+]
+
+CACHE_ENV = "GOLEM_CODEGEN_CACHE_DIR"
+"""Where the caches of all projects go, instead of the user's cache directory."""
+FORMAT = "2"
+PICKLE_PROTOCOL = 5
+
+
+@dataclass(slots=True)
+class CacheEntry:
+    """What scanning one file produced: its scan or its failure, and spans once they were needed."""
+
+    scan: ModuleScan | None
+    failure: Finding | None
+    spans: dict[int, Span] | None = field(default=None)
+    rendered: str | None = field(default=None)
+    """For render entries: the generated module's text."""
+    result: RunResult | None = field(default=None)
+    """For run entries: the diagnostics of a whole `check` run."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A whole `check` run, valid while its inputs and the extra files it read are unchanged."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    extra: tuple[tuple[str, str], ...]
+    """(path, sha256) of files read beyond the discovered ones (modules loaded on demand)."""
+
+
+class ScanCache:
+    """A content-addressed store of `CacheEntry`s; `directory=None` disables it."""
+
+    def __init__(self, directory: Path | None, salt: str = "") -> None:
+        self.directory = directory
+        self._run_salt = salt
+        self._salt: bytes | None = None
+        if directory is not None:
+            _mark_used(directory)
+
+    def key(self, data: bytes, display: str, module: str) -> str:
+        """The entry's name: everything the scan result depends on ("" when disabled)."""
+        if self.directory is None:
+            return ""
+        if self._salt is None:
+            version = f"{FORMAT}\0{_tool_version()}\0{sys.version_info[:2]}"
+            self._salt = f"{version}\0{self._run_salt}".encode()
+        digest = hashlib.sha256(self._salt)
+        digest.update(f"\0{display}\0{module}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> CacheEntry | None:
+        """The entry, or None when absent, unreadable or written by another format."""
+        if self.directory is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = pickle.load(handle)
+        except Exception:  # a corrupt or foreign entry is a miss, never an error
+            return None
+        return entry if isinstance(entry, CacheEntry) else None
+
+    def put(self, key: str, entry: CacheEntry) -> None:
+        """Store atomically; a cache that cannot be written is silently skipped."""
+        if self.directory is None:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entry, handle, protocol=PICKLE_PROTOCOL)
+            os.replace(temporary, target)
+        except OSError:
+            return
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key[2:]}.pickle"
+
+
+class RenderCache:
+    """Rendered golem_agents.py texts keyed by everything the rendering of one directory reads.
+
+    `inputs(agents)` names the files a directory's rendering depends on (its agent modules, the
+    modules of inherited fields, and of every dataclass and enum its agents reach); `content_key`
+    gives each file's content key. Editing one agent module re-renders only what depends on it.
+    A rendering is a text, or None when the module on disk is current (never stored).
+    """
+
+    def __init__(
+        self,
+        store: ScanCache,
+        inputs: Callable[[Sequence[Agent]], Iterable[str]],
+        content_key: Callable[[str], str],
+    ) -> None:
+        self._store = store
+        self._inputs = inputs
+        self._content_key = content_key
+        self._ahead: Mapping[tuple[str, ...], str | None] = {}
+
+    def ahead(self, ready: Mapping[tuple[str, ...], str | None]) -> None:
+        """Use renderings done ahead (in parallel), by `group_names`, for what is not stored."""
+        self._ahead = ready
+
+    def holds(self, agents: Sequence[Agent]) -> bool:
+        """Whether the text for `agents` is stored (so rendering it ahead is wasted work)."""
+        return self._store.directory is not None and self._cached(self._key(agents)) is not None
+
+    def render(self, agents: Sequence[Agent], produce: Callable[[], str | None]) -> str | None:
+        """The stored text for `agents`, else the one rendered ahead, else `produce`'s."""
+        key = self._key(agents) if self._store.directory is not None else None
+        cached = self._cached(key) if key is not None else None
+        if cached is not None:
+            return cached
+        names = group_names(agents)
+        text = self._ahead[names] if names in self._ahead else produce()
+        if key is not None and text is not None:
+            self._store.put(key, CacheEntry(None, None, rendered=text))
+        return text
+
+    def _key(self, agents: Sequence[Agent]) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(set(self._inputs(agents))):
+            digest.update(f"{path}\0{self._content_key(path)}\0".encode())
+        return self._store.key(digest.digest(), "render", "\0".join(group_names(agents)))
+
+    def _cached(self, key: str) -> str | None:
+        entry = self._store.get(key)
+        return entry.rendered if entry is not None else None
+
+
+def group_names(agents: Sequence[Agent]) -> tuple[str, ...]:
+    """Names a directory's group of agents (the same in every process of a run)."""
+    return tuple(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
+
+
+def file_digest(data: bytes) -> str:
+    """The digest a run records for a file it read."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tool_version() -> str:
+    """The installed version plus a fingerprint of the package's files (editable installs change)."""
+    try:
+        version = metadata.version("golem-codegen")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256(version.encode())
+    for module in sorted(Path(__file__).parents[1].rglob("*.py")):
+        stat = module.stat()
+        digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def cache_directory(root: Path) -> Path | None:
+    """The cache of the project whose root is `root`: one directory per project, named by a
+    digest of its resolved path, under `$GOLEM_CODEGEN_CACHE_DIR` or the user's cache directory
+    (None, no cache, when there is no home directory to put it in)."""
+    base = os.environ.get(CACHE_ENV)
+    try:
+        if base:
+            parent = Path(base)
+        elif sys.platform == "win32":
+            parent = Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "golem-codegen"
+        elif sys.platform == "darwin":
+            parent = Path.home() / "Library" / "Caches" / "golem-codegen"
+        else:
+            parent = (
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "golem-codegen"
+            )
+    except RuntimeError:  # Path.home() without HOME or a passwd entry
+        return None
+    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()
+    return parent / digest[:24]
+
+
+USED_MARK = ".last-used"
+PRUNED_MARK = ".last-pruned"
+KEEP_UNUSED = 30 * 24 * 3600
+"""Seconds a project's cache is kept after its last run (caches live outside projects, so a
+deleted project would otherwise leave its cache behind for ever)."""
+PRUNE_EVERY = 24 * 3600
+
+
+def _mark_used(directory: Path) -> None:
+    """Touch the project's marker and, at most daily, drop caches of projects not run lately."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / USED_MARK).touch()
+        pruned = directory.parent / PRUNED_MARK
+        now = time.time()
+        if pruned.exists() and now - pruned.stat().st_mtime < PRUNE_EVERY:
+            return
+        pruned.touch()
+        for project in directory.parent.iterdir():
+            marker = project / USED_MARK
+            if marker.exists() and now - marker.stat().st_mtime > KEEP_UNUSED:
+                shutil.rmtree(project, ignore_errors=True)
+    except OSError:
+        return  # a cache that cannot be maintained is only a slower cache

@@ -1,0 +1,348 @@
+"""One pass over a tree: read each file once, scan (cached, in parallel when large), resolve, locate.
+
+The api composes these steps; nothing here prints. Positions are computed only for files that end up
+with diagnostics, from the CST when it is still in memory, else from the cache, else by re-scanning
+(scans are deterministic, so the anchors match).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import re
+import tokenize
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, Finding, sort_key
+from ..discovery import Config, discover, display_path, load_config
+from ..model import ModuleScan, Project, Span
+from ..scan.text import check_decodable
+from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
+from .pool import scan_entry
+
+if TYPE_CHECKING:
+    from ..scan.module import ScannedFile
+
+__all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
+
+RUNTIME_MARK = b"runtime_stub"
+PARALLEL_THRESHOLD = 64
+"""Below this many files to parse, worker start-up (a libcst import each) costs more than it saves."""
+START = Span(1, 1, 1, 1)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a run works, not what it checks: cache, worker processes, progress reporting."""
+
+    cache: bool = True
+    jobs: int | None = None
+    """Processes that scan (this one included); None = one per CPU when the tree is large enough."""
+    progress: Progress | None = None
+
+
+DEFAULT_OPTIONS = Options()
+
+
+class Run:
+    """State of one run over the given paths."""
+
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]], config: Config | None, options: Options
+    ) -> None:
+        given = [Path(p) for p in paths] or [Path(".")]
+        missing = [p for p in given if not p.exists()]
+        if missing:
+            raise FileNotFoundError(f"no such file or directory: {display_path(missing[0])}")
+        self.config = config if config is not None else load_config(given[0])
+        self.tree = discover(given, self.config)
+        self.options = options
+        root = self.config.root or Path.cwd()
+        directory = cache_directory(root) if options.cache else None
+        self.cache = ScanCache(directory, salt=str(root))
+        self.failures: list[Finding] = []
+        self.sources: dict[str, bytes] = {}
+        self._entries: dict[str, tuple[str, CacheEntry]] = {}
+        self._by_module: dict[str, ModuleScan | None] = {}
+
+    # ----------------------------------------------------------------------- whole runs
+
+    def run_key(self, *salt: str) -> str:
+        """A key for the result of the whole run: every discovered file's bytes, the generated
+        modules' bytes, the configuration and `salt` (command and options). Reads every file.
+        Without a cache, there is no key ("")."""
+        if self.cache.directory is None:
+            return ""
+        digest = hashlib.sha256("\0".join(salt).encode())
+        digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
+        for source in self.tree.sources:
+            data = self._read(source.path, source.display)
+            digest.update(f"\0{source.display}\0{source.module}\0".encode())
+            digest.update(b"\1" if data is None else data)
+        for path in self.tree.generated:
+            digest.update(f"\0{path.as_posix()}\0".encode())
+            digest.update(_bytes_or_empty(path))
+        return self.cache.key(digest.digest(), "run", "")
+
+    def cached_result(self, key: str) -> RunResult | None:
+        """A stored result whose extra files are unchanged, else None."""
+        entry = self.cache.get(key)
+        result = entry.result if entry is not None else None
+        if result is None:
+            return None
+        for path, expected in result.extra:
+            if file_digest(_bytes_or_empty(Path(path))) != expected:
+                return None
+        return result
+
+    def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """Remember a run's diagnostics with the digests of the files read on demand."""
+        discovered = {source.display for source in self.tree.sources}
+        extra = tuple(
+            (display, file_digest(data))
+            for display, data in sorted(self.sources.items())
+            if display not in discovered
+        )
+        result = RunResult(diagnostics, len(self.tree.sources), extra)
+        self.cache.put(key, CacheEntry(None, None, result=result))
+
+    # ----------------------------------------------------------------------- scanning
+
+    def project(self) -> Project:
+        """Scan every file that mentions the runtime, then resolve (type modules load on demand)."""
+        batch = []
+        for source in self.tree.sources:
+            data = self.sources.get(source.display) or self._read(source.path, source.display)
+            if data is None:
+                continue
+            if RUNTIME_MARK in data or source.named:
+                batch.append((data, source.display, source.module))
+            else:
+                self._check_decodable(data, source.display)
+        scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
+        for scan in scans:
+            self._by_module.setdefault(scan.module, scan)
+        if not scans:
+            return Project(scans=(), agents=())
+        from ..resolve.project import resolve
+
+        return resolve(scans, self._load_module)
+
+    def _check_decodable(self, data: bytes, display: str) -> None:
+        """Files that are not parsed are still decoded: GLM901 is reported for every file."""
+        failure = check_decodable(data, display)
+        if failure is not None:
+            self.failures.append(failure)
+
+    def _read(self, path: Path, display: str) -> bytes | None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            message = f"cannot read {display}: {reason}; check that the file exists and is readable"
+            self.failures.append(Finding("GLM901", message, display, span=START))
+            return None
+        self.sources[display] = data
+        return data
+
+    def _scan_batch(
+        self, batch: Sequence[tuple[bytes, str, str]], *, report: bool = False
+    ) -> list[ModuleScan | None]:
+        misses = []
+        for data, display, module in batch:
+            key = self.cache.key(data, display, module)
+            entry = self.cache.get(key)
+            if entry is None:
+                misses.append((key, data, display, module))
+            else:
+                self._entries[display] = (key, entry)
+        scanned = self._scan_misses(misses, self.options.progress if report else None)
+        for (key, _, display, _), entry in zip(misses, scanned, strict=True):
+            self.cache.put(key, entry)
+            self._entries[display] = (key, entry)
+        return [self._accept(self._entries[display][1]) for _, display, _ in batch]
+
+    def _scan_misses(
+        self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
+    ) -> list[CacheEntry]:
+        """Scan in worker processes when there are many files, else here; CSTs are not kept
+        (positions re-parse the few files that have diagnostics)."""
+        jobs = self.jobs
+        work = [(data, display, module) for _, data, display, module in misses]
+        if not work:
+            return []
+        from ..scan.parse import unvalidated
+
+        counter = _Counter(len(work), progress)
+        with _gc_paused(), unvalidated():  # forked workers inherit both
+            if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+                from .pool import scan_in_parallel
+
+                return scan_in_parallel(work, jobs, counter.done)
+            entries = []
+            for job in work:
+                entries.append(scan_entry(job))
+                counter.done()
+            return entries
+
+    def _accept(self, entry: CacheEntry) -> ModuleScan | None:
+        if entry.failure is not None:
+            self.failures.append(entry.failure)
+        return entry.scan
+
+    def _load_module(self, module: str) -> ModuleScan | None:
+        if module not in self._by_module:
+            self._by_module[module] = self._find_and_scan(module)
+        return self._by_module[module]
+
+    def _find_and_scan(self, module: str) -> ModuleScan | None:
+        relative = Path(*module.split("."))
+        for root in self.tree.roots:
+            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+                if candidate.is_file():
+                    display = display_path(candidate)
+                    data = self.sources.get(display) or self._read(candidate, display)
+                    return None if data is None else self._scan_batch([(data, display, module)])[0]
+        return None
+
+    @property
+    def jobs(self) -> int:
+        """Worker processes this run may use."""
+        return self.options.jobs or os.cpu_count() or 1
+
+    def content_key(self, path: str) -> str:
+        """The content key under which `path` was scanned ("" if it was not)."""
+        return self._entries.get(path, ("", None))[0]
+
+    # ----------------------------------------------------------------------- reporting
+
+    def diagnostics(
+        self, findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
+    ) -> tuple[Diagnostic, ...]:
+        """Locate, apply `# golem: ignore` and select/ignore, de-duplicate and sort."""
+        from ..checks.rules import severity_of
+        from ..diagnostics import selected
+
+        select = (*self.config.select, *select)
+        ignore = (*self.config.ignore, *ignore)
+        kept = [f for f in findings if selected(f.code, select, ignore)]
+        spans = self._locate(kept)
+        result: set[Diagnostic] = set()
+        for finding in kept:
+            span = finding.span or spans.get((finding.path, finding.anchor), START)
+            decorator = spans.get((finding.path, finding.suppress_anchor))
+            if self._suppressed(finding, span, decorator):
+                continue
+            result.add(
+                Diagnostic(
+                    finding.path,
+                    span.line,
+                    span.column,
+                    finding.code,
+                    span.end_line,
+                    span.end_column,
+                    severity_of(finding.code),
+                    finding.message,
+                )
+            )
+        return tuple(sorted(result, key=sort_key))
+
+    def _locate(self, findings: Sequence[Finding]) -> dict[tuple[str, int | None], Span]:
+        wanted: dict[str, set[int]] = {}
+        for finding in findings:
+            for anchor in (finding.anchor, finding.suppress_anchor):
+                if anchor is not None and anchor >= 0:
+                    wanted.setdefault(finding.path, set()).add(anchor)
+        spans: dict[tuple[str, int | None], Span] = {}
+        for path, anchors in sorted(wanted.items()):
+            located = self._spans_of(path)
+            spans.update({(path, a): located[a] for a in anchors if a in located})
+        return spans
+
+    def _spans_of(self, path: str) -> dict[int, Span]:
+        """Spans of every anchor of a file: cached, or located from its (possibly re-parsed) CST."""
+        key, entry = self._entries.get(path, ("", CacheEntry(None, None)))
+        if entry.spans is not None:
+            return entry.spans
+        scanned = None
+        if path in self.sources and entry.scan is not None:
+            scanned = _rescan(self.sources[path], path, entry.scan.module)
+        if scanned is None:
+            return {}
+        from ..scan.positions import locate
+
+        entry.spans = locate(scanned, range(len(scanned.nodes)))
+        if key:
+            self.cache.put(key, entry)
+        return entry.spans
+
+    def _suppressed(self, finding: Finding, span: Span, decorator: Span | None) -> bool:
+        from ..diagnostics import suppressed
+
+        lines = self._lines(finding.path)
+        candidates = [span.line] if decorator is None else [span.line, decorator.line]
+        return any(
+            0 < line <= len(lines) and suppressed(finding.code, lines[line - 1])
+            for line in candidates
+        )
+
+    def _lines(self, display: str) -> list[str]:
+        data = self.sources.get(display)
+        if data is None:
+            return []
+        try:
+            encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+            text = data.decode(encoding, errors="replace")
+        except (SyntaxError, LookupError):
+            text = data.decode("utf-8", errors="replace")
+        return LINE_BREAK.split(text)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Scanning allocates millions of acyclic CST objects: collecting meanwhile is pure cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Counter:
+    """Reports progress, one file at a time."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total = total
+        self.count = 0
+        self.progress = progress
+
+    def done(self) -> None:
+        self.count += 1
+        if self.progress is not None:
+            self.progress(self.count, self.total)
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _rescan(data: bytes, display: str, module: str) -> ScannedFile | None:
+    from ..scan.module import ScannedFile, scan_source
+
+    outcome = scan_source(data, display, module)
+    return outcome if isinstance(outcome, ScannedFile) else None

@@ -1,0 +1,208 @@
+"""File bytes -> libcst Module, or the GLM900/GLM901 finding that says why not; never raises.
+
+libcst's native parser crashes the process (stack overflow) on brackets nested a few thousand
+deep and slows down quadratically on very deep expressions, so files that could be that deep are
+checked first: brackets with C-speed byte passes, long lines with CPython's own parser.
+
+libcst validates every node it constructs (`CSTNode.__post_init__` calls `_validate`), which costs
+about 15% of a parse; the native parser only builds valid trees, so files are parsed with that
+validation off (libcst's own comment there suggests moving it out of parsing).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import tokenize
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import libcst as cst
+
+from ..diagnostics import Finding
+from ..model import Span
+from .text import START, decode, undecodable
+
+__all__ = ["NESTING", "START", "parse", "unvalidated"]
+
+MAX_BRACKETS = 200
+"""CPython's tokenizer refuses more nested brackets ("too many nested parentheses")."""
+MAX_DEPTH = 500
+"""Deepest expression tree (as CPython parses it) that libcst is asked to parse."""
+LONG_LINE = 1000
+"""Only files with a line this long (bytes) can hold an expression deep enough to matter."""
+NESTING = "cannot parse: nesting too deep for the parser"
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
+_WHERE = re.compile(r"^(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?")
+_PASSTHROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def parse(source: bytes, path: str) -> cst.Module | Finding:
+    """Decode (PEP 263) and parse `source`; a failure becomes a finding, never an exception."""
+    try:
+        text = decode(source)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return undecodable(source, path, error)
+    too_deep = _too_deep(source, text)
+    if too_deep:
+        return Finding(
+            "GLM900", f"{NESTING} ({too_deep}); simplify the expression", path, span=START
+        )
+    try:
+        with unvalidated():
+            return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return _syntax_error(error, text, path)
+    except (RecursionError, MemoryError):
+        return Finding("GLM900", f"{NESTING}; simplify the expression", path, span=START)
+    except BaseException as error:  # the native parser may raise a Rust panic (BaseException)
+        if isinstance(error, _PASSTHROUGH):
+            raise
+        message = f"cannot parse: {type(error).__name__}: {error}; fix the syntax error"
+        return Finding("GLM900", message, path, span=START)
+
+
+def _validates_only(hook: Callable[..., None]) -> bool:
+    """Whether libcst's node hook does nothing but validate (what skipping it assumes)."""
+    code = getattr(hook, "__code__", None)
+    return code is not None and code.co_names == ("_validate",)
+
+
+_VALIDATING = cst.CSTNode.__dict__.get("__post_init__")
+_SKIP_VALIDATION = _VALIDATING is not None and _validates_only(_VALIDATING)
+_parsing = 0
+_parsing_lock = threading.Lock()
+
+
+def _no_validation(_node: cst.CSTNode) -> None:
+    """Stands in for `CSTNode.__post_init__` while the native parser builds a tree."""
+
+
+@contextmanager
+def unvalidated() -> Iterator[None]:
+    """libcst's node validation off while parsing; callers parsing many files say so once.
+
+    Nested and overlapping uses (threads) are counted: only the first one switches validation
+    off and the last one on, since switching empties the type caches of every node class.
+    """
+    global _parsing
+    if not _SKIP_VALIDATION:
+        yield
+        return
+    with _parsing_lock:
+        _parsing += 1
+        if _parsing == 1:
+            setattr(cst.CSTNode, "__post_init__", _no_validation)  # noqa: B010
+    try:
+        yield
+    finally:
+        with _parsing_lock:
+            _parsing -= 1
+            if not _parsing:
+                setattr(cst.CSTNode, "__post_init__", _VALIDATING)  # noqa: B010
+
+
+def _syntax_error(error: cst.ParserSyntaxError, text: str, path: str) -> Finding:
+    """GLM900 where CPython sees the error (libcst's native parser often points past it), with
+    CPython's message; libcst's own when CPython accepts the file (syntax libcst lacks)."""
+    line, column = error.raw_line, error.raw_column + 1
+    where = _WHERE.match(error.message)
+    if where is not None and where.group(1):
+        line, column = int(where.group(1)), int(where.group(2)) + 1
+    reason = error.message[where.end() :] if where is not None else error.message
+    import ast
+
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as cpython:
+        if cpython.lineno:
+            line, column = cpython.lineno, max(cpython.offset or 1, 1)
+            reason = cpython.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass  # null bytes (3.11), or too deep for CPython: libcst's location stands
+    span = Span(line, column, line, column)
+    return Finding("GLM900", f"syntax error: {reason}; fix the syntax error", path, span=span)
+
+
+def _too_deep(source: bytes, text: str) -> str:
+    """Why libcst must not parse this file (nesting beyond CPython's limits), or ""."""
+    brackets = source.translate(_AS_PARENS, _NOT_BRACKETS)
+    if (
+        len(brackets) > MAX_BRACKETS
+        and _may_nest_deeply(brackets)
+        and _exact_brackets(text) > MAX_BRACKETS
+    ):
+        return f"more than {MAX_BRACKETS} nested brackets"
+    if len(source) > LONG_LINE:
+        lines = source.splitlines()
+        long_lines = [n for n, line in enumerate(lines, 1) if len(line) > LONG_LINE]
+        if long_lines:
+            return _ast_depth(text, long_lines)
+    return ""
+
+
+def _may_nest_deeply(brackets: bytes) -> bool:
+    """Whether the brackets (strings' included) could nest past MAX_BRACKETS; C-speed passes.
+
+    Each pass removes the innermost matched pairs, so a file nesting d deep needs d passes. What
+    no pass can remove is unmatched; many unmatched openers are suspicious too.
+    """
+    for _ in range(MAX_BRACKETS):
+        inner = brackets.replace(b"()", b"")
+        if len(inner) == len(brackets):
+            break
+        brackets = inner
+    else:
+        if b"()" in brackets:
+            return True
+    return brackets.count(b"(") > MAX_BRACKETS
+
+
+def _exact_brackets(text: str) -> int:
+    """Bracket nesting outside strings and comments (Python's tokenizer; rare files only)."""
+    depth = deepest = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError):
+        pass  # a broken file: what was read so far decides
+    return deepest
+
+
+def _ast_depth(text: str, long_lines: list[int]) -> str:
+    """CPython's verdict on a file with very long lines: too deep for it, or deeper than MAX_DEPTH.
+
+    Only the parts of the tree that span a long line are walked (`long_lines`, sorted).
+    """
+    import ast
+
+    try:
+        tree = compile(text, "<scan>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (RecursionError, MemoryError):
+        return "CPython's parser gives up on it too"
+    except (SyntaxError, ValueError):
+        return ""  # newer syntax, or a real error libcst will report
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"an expression more than {MAX_DEPTH} levels deep"
+        for child in ast.iter_child_nodes(node):
+            first: int | None = getattr(child, "lineno", None)
+            if first is None or _spans_any(first, getattr(child, "end_lineno", first), long_lines):
+                stack.append((child, depth + 1))
+    return ""
+
+
+def _spans_any(first: int, last: int | None, lines: list[int]) -> bool:
+    """Whether one of the sorted `lines` lies within first..last."""
+    last = first if last is None else last
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last

@@ -1,0 +1,198 @@
+"""The `Host` the executor installs while agent code runs: durable calls replayed or recorded.
+
+While entries recorded for this invocation remain, every durable call must match the next one and
+gets its recorded answer. Past them, an unfinished invocation continues live (calls run and are
+recorded); a finished one must not do anything more, or the replay diverged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from ..durability import PersistenceLevel, RetryPolicy
+from ..errors import InterruptedCallError, ReplayDivergenceError
+from ..oplog.entries import (
+    BEGIN_ATOMIC_REGION,
+    CHANGE_PERSISTENCE_LEVEL,
+    END_ATOMIC_REGION,
+    HOST_CALL,
+    OplogEntry,
+)
+from ..values import preview, store_value
+from .outcome import error_data, recorded_error
+from .recorder import Recorder
+
+__all__ = ["InvocationHost"]
+
+
+class InvocationHost:
+    """The host of one invocation (or constructor run), replaying `recorded` before going live.
+
+    `complete_at` is the index of the recorded outcome when the invocation finished: then
+    nothing may happen past the recorded entries.
+    """
+
+    def __init__(
+        self,
+        recorder: Recorder,
+        recorded: Sequence[OplogEntry] = (),
+        *,
+        complete_at: int | None = None,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self._recorder = recorder
+        self._recorded = recorded
+        self._position = 0
+        self._complete_at = complete_at
+        self._sleep = sleep
+        self.level = PersistenceLevel.SMART
+        self.idempotent = True
+        self.retry = RetryPolicy()
+        self.open_regions: list[int] = []
+        self.divergence: ReplayDivergenceError | None = None
+
+    def leftover(self) -> OplogEntry | None:
+        """The first recorded entry the replay did not reach, if any."""
+        if self._position < len(self._recorded):
+            return self._recorded[self._position]
+        return None
+
+    def _replayed(self, kind: str, action: str, **expected: Any) -> OplogEntry | None:
+        """Consume the next recorded entry, which must be `kind` with `expected` data; None when live."""
+        if self._position < len(self._recorded):
+            entry = self._recorded[self._position]
+            if entry.kind != kind or any(entry.data.get(k) != v for k, v in expected.items()):
+                raise self._diverged(entry.index, describe(entry), action)
+            self._position += 1
+            return entry
+        if self._complete_at is not None:
+            raise self._diverged(self._complete_at, "nothing more before this", action)
+        return None
+
+    def _diverged(self, index: int, expected: str, action: str) -> ReplayDivergenceError:
+        """Remember the first divergence: agent code catching the exception must not hide it."""
+        error = ReplayDivergenceError(self._recorder.agent_id, index, expected, action)
+        self.divergence = self.divergence or error
+        return error
+
+    def host_call(
+        self,
+        name: str,
+        call: Callable[[], Any],
+        *,
+        external: bool = False,
+        args: tuple[Any, ...] = (),
+    ) -> Any:
+        """Answer a durable call from the oplog, or run it (with retries if external) and record it."""
+        if self.level is PersistenceLevel.PERSIST_NOTHING:
+            value, error, _ = self._attempt(call, external)
+            if error is not None:
+                raise error
+            return value
+        action = f"host-call {name}"
+        guarded = external and not self.idempotent
+        marker = self._replayed(HOST_CALL, action, name=name, pending=True) if guarded else None
+        if guarded and marker is None:
+            self._recorder.append(
+                HOST_CALL, {"name": name, "input": preview(args), "pending": True}
+            )
+            self._recorder.flush()
+        recorded = self._replayed(HOST_CALL, action, name=name, pending=None)
+        if recorded is not None:
+            if "error" in recorded.data:
+                raise recorded_error(recorded.data)
+            return recorded.data["result"].load()
+        if marker is not None:
+            raise InterruptedCallError(
+                f"{name} was running when the agent crashed (#{marker.index:05}) and idempotence "
+                "mode is off, so it is not retried: it may or may not have taken effect"
+            )
+        return self._live_call(name, call, external, args)
+
+    def _live_call(
+        self, name: str, call: Callable[[], Any], external: bool, args: tuple[Any, ...]
+    ) -> Any:
+        value, error, attempts = self._attempt(call, external)
+        data: dict[str, Any] = {"name": name, "input": preview(args), "attempts": attempts}
+        if error is None:
+            data["result"] = store_value(value, f"the result of {name}")
+        else:
+            data.update(error_data(error))
+        self._recorder.append(HOST_CALL, data)
+        if external:
+            self._recorder.flush()
+        if error is not None:
+            raise error
+        return value
+
+    def _attempt(
+        self, call: Callable[[], Any], external: bool
+    ) -> tuple[Any, Exception | None, int]:
+        """Run `call`; an external one is retried by the retry policy. Returns (value, error, attempts)."""
+        attempt = 1
+        while True:
+            try:
+                return call(), None, attempt
+            except Exception as error:
+                if not external or attempt >= self.retry.max_attempts:
+                    return None, error, attempt
+                self._sleep(self.retry.delay_seconds(attempt))
+                attempt += 1
+
+    @contextlib.contextmanager
+    def atomic_region(self) -> Iterator[None]:
+        """A region recorded between begin and end entries; a crash inside it re-runs all of it."""
+        begin = self._replayed(BEGIN_ATOMIC_REGION, "begin-atomic-region")
+        index = begin.index if begin else self._recorder.append(BEGIN_ATOMIC_REGION, {}).index
+        self.open_regions.append(index)
+        crashed = True
+        try:
+            yield
+            crashed = False
+        except Exception:
+            crashed = False
+            raise
+        finally:
+            self.open_regions.pop()
+            if not crashed:
+                self._end_region(index)
+
+    def _end_region(self, begin_index: int) -> None:
+        if self._replayed(END_ATOMIC_REGION, "end-atomic-region", begin_index=begin_index) is None:
+            self._recorder.append(END_ATOMIC_REGION, {"begin_index": begin_index})
+            self._recorder.flush()
+
+    def set_persistence_level(self, level: PersistenceLevel) -> PersistenceLevel:
+        """Switch the level; the change itself is recorded (and checked on replay)."""
+        previous = self.level
+        if level is not previous:
+            action = f"change-persistence-level {level.value}"
+            if self._replayed(CHANGE_PERSISTENCE_LEVEL, action, level=level.value) is None:
+                self._recorder.append(CHANGE_PERSISTENCE_LEVEL, {"level": level.value})
+        self.level = level
+        return previous
+
+    def set_idempotence_mode(self, enabled: bool) -> bool:
+        """Switch idempotence mode for external calls; returns the previous mode."""
+        previous, self.idempotent = self.idempotent, enabled
+        return previous
+
+    def set_retry_policy(self, policy: RetryPolicy) -> RetryPolicy:
+        """Switch the retry policy of external calls; returns the previous one."""
+        previous, self.retry = self.retry, policy
+        return previous
+
+    def oplog_commit(self, replicas: int) -> None:
+        """Commit what is buffered; a local store is its only replica."""
+        self._recorder.flush()
+
+
+def describe(entry: OplogEntry) -> str:
+    """An entry in a few words, for divergence messages."""
+    if entry.kind == HOST_CALL:
+        return f"host-call {entry.data['name']}"
+    if entry.kind == CHANGE_PERSISTENCE_LEVEL:
+        return f"change-persistence-level {entry.data['level']}"
+    return entry.kind

@@ -1,0 +1,225 @@
+"""The snapshot envelope, the two JSON back ends and field-path errors (through `runtime_stub.snapshot`).
+
+The generated code builds the JSON tree of an agent's state with specialized functions and hands it
+to `save`; `load` parses a payload and hands the state to a specialized decoder. This module owns
+everything that is the same for every agent: the envelope, the two JSON back ends (the standard
+library, and `orjson` when installed, which must produce the same bytes), and the errors, whose
+field path (`items[3].owner`) is collected while an exception unwinds so the fast path pays nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, time
+from enum import Enum
+from types import ModuleType
+from typing import Any, NoReturn, TypeVar
+from uuid import UUID
+
+from ..aio import resolve
+from ..registry import Snapshot, SnapshotError
+from .values import FieldError, at, describe, reason_of
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - exercised where it is not installed
+        return None
+
+
+_orjson = _optional_module("orjson")
+"""The optional accelerator (`pip install golem-codegen[fast]`)."""
+
+__all__ = [
+    "BINARY_MIME_TYPE",
+    "MIME_TYPE",
+    "VERSION",
+    "dumps",
+    "dumps_stdlib",
+    "load",
+    "load_custom",
+    "loads",
+    "loads_stdlib",
+    "save",
+    "save_custom",
+    "unsupported",
+]
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+MIME_TYPE = "application/json"
+BINARY_MIME_TYPE = "application/octet-stream"
+VERSION = 1
+_PRINCIPAL = {"tag": "anonymous"}
+
+
+# --------------------------------------------------------------------------- JSON back ends
+
+
+def _stdlib_default(value: object) -> object:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"a {type(value).__name__} cannot be encoded as JSON")
+
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,
+    separators=(",", ":"),
+    allow_nan=False,
+    check_circular=False,  # the generated encoders build fresh trees; cycles recurse there first
+    default=_stdlib_default,
+)
+
+
+def _refuse(value: object) -> NoReturn:
+    raise TypeError("left to the standard library")
+
+
+_ORJSON_OPTIONS = (
+    0 if _orjson is None else _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def dumps_stdlib(document: object) -> bytes:
+    """Compact UTF-8 JSON with the standard library: the reference output."""
+    return _ENCODER.encode(document).encode("utf-8")
+
+
+def dumps(document: object) -> bytes:
+    """Compact UTF-8 JSON, by orjson when installed; the bytes never depend on which one ran."""
+    if _orjson is not None:
+        try:
+            return bytes(_orjson.dumps(document, default=_refuse, option=_ORJSON_OPTIONS))
+        except _orjson.JSONEncodeError:
+            pass  # huge ints, exact floats, lone surrogates, odd types: the reference decides
+    return dumps_stdlib(document)
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads_stdlib(payload: bytes) -> Any:
+    """Parse UTF-8 JSON with the standard library (strict: no NaN, no other encodings)."""
+    return json.loads(payload.decode("utf-8"), parse_constant=_reject_constant)
+
+
+def loads(payload: bytes) -> Any:
+    """Parse UTF-8 JSON, by orjson when installed (big integers then read as floats)."""
+    if _orjson is not None:
+        return _orjson.loads(payload)
+    return loads_stdlib(payload)
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def save(encode: Callable[[A], dict[str, object]], agent: A, type_name: str) -> Snapshot:
+    """The JSON snapshot of an agent: `encode` gives its state; the envelope keys are sorted."""
+    try:
+        with _collector_paused():
+            document = {"principal": _PRINCIPAL, "state": encode(agent), "version": VERSION}
+            payload = dumps(document)
+    except Exception as error:
+        raise _snapshot_error("save", type_name, at(error, "")) from None
+    return Snapshot(payload, MIME_TYPE)
+
+
+def load(payload: bytes, decode: Callable[[object], T], type_name: str) -> T:
+    """Parse and validate a JSON snapshot; nothing is assigned unless all of it is valid."""
+    data = payload if type(payload) is bytes else bytes(payload)
+    with _collector_paused():
+        if _orjson is not None:
+            try:
+                return decode(_state(_orjson.loads(data)))
+            except Exception:
+                pass  # orjson reads integers beyond 64 bits as floats: the reference parser decides
+        try:
+            return decode(_state(loads_stdlib(data)))
+        except Exception as error:
+            raise _snapshot_error("load", type_name, at(error, "")) from None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a snapshot's objects are built (they are not garbage).
+
+    Building a state allocates thousands of containers, which would trigger collections that
+    scan the whole heap for nothing (~20% of a round trip). The collector is re-enabled only
+    if it was enabled before; reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _EnvelopeError(FieldError):
+    """The payload itself is wrong, not a field of the state."""
+
+
+def _state(document: object) -> object:
+    if type(document) is not dict:
+        raise _EnvelopeError(f"the payload is {describe(document)}, not a snapshot object")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
+        found = describe(version) if "version" in document else "no version"
+        raise _EnvelopeError(f"unsupported snapshot version: {found} (this code reads {VERSION})")
+    if "state" not in document:
+        raise _EnvelopeError('the payload has no "state"')
+    if type(document.get("principal", _PRINCIPAL)) is not dict:
+        raise _EnvelopeError('"principal" must be an object')
+    return document["state"]
+
+
+def _snapshot_error(action: str, type_name: str, error: FieldError) -> SnapshotError:
+    where = error.path
+    reason = error.reason
+    if "surrogate" in reason:
+        reason += " (strings must be valid Unicode: no lone surrogates)"
+    prefix = f"cannot {action} the JSON snapshot of {type_name}"
+    return SnapshotError(f"{prefix}: {where}: {reason}" if where else f"{prefix}: {reason}")
+
+
+def unsupported(type_name: str, reason: str) -> SnapshotError:
+    """The error both snapshot entry points of an agent without snapshot support raise."""
+    return SnapshotError(f"agent {type_name} has no snapshot support: {reason}")
+
+
+def save_custom(save_snapshot: Callable[[], bytes | Awaitable[bytes]], type_name: str) -> Snapshot:
+    """A snapshot taken by the agent's own `save_snapshot` (sync, or async run to completion)."""
+    try:
+        payload = resolve(save_snapshot())
+    except SnapshotError:
+        raise
+    except Exception as error:
+        raise SnapshotError(f"{type_name}.save_snapshot failed: {reason_of(error)}") from error
+    if not isinstance(payload, bytes | bytearray | memoryview):
+        found = type(payload).__name__
+        raise SnapshotError(f"{type_name}.save_snapshot returned {found}, not bytes")
+    return Snapshot(bytes(payload), BINARY_MIME_TYPE)
+
+
+def load_custom(
+    load_snapshot: Callable[[bytes], Awaitable[None] | None], payload: bytes, type_name: str
+) -> None:
+    """Load with the agent's own `load_snapshot` (sync or async); it signals failure by raising."""
+    try:
+        resolve(load_snapshot(bytes(payload)))
+    except SnapshotError:
+        raise
+    except Exception as error:
+        raise SnapshotError(f"{type_name}.load_snapshot failed: {reason_of(error)}") from error
