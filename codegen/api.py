@@ -14,17 +14,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Finding, Severity, sort_key
-from .discovery import Config
+from .discovery import Config, display_path
 from .model import Project
 from .run.pipeline import DEFAULT_OPTIONS, Options, Run
+from .state.lock import LOCK_NAME
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
-
-__all__ = ["CheckResult", "GenerateResult", "Options", "ScanResult", "check", "generate", "scan"]
+    from .state.gate import Gate, GateResult
+__all__ = [
+    "CheckResult",
+    "GenerateResult",
+    "Options",
+    "ScanResult",
+    "StateResult",
+    "check",
+    "forget",
+    "generate",
+    "scan",
+    "state",
+]
 
 PathLike = str | os.PathLike[str]
-GENERATOR_CODES = frozenset({"GLM040", "GLM041"})
+GENERATOR_CODES = frozenset({"GLM040", "GLM041", "GLM053"})
 """Codes `generate` itself repairs, so they do not stop it from writing."""
 RENDER_BLOCKERS = frozenset(
     {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
@@ -84,12 +96,13 @@ def check(
 
     check_selectors((*select, *ignore))
     run = Run(paths, config, options)
-    key = run.run_key("check", *select, "\0", *ignore)
+    gate = _read_gate(run)
+    key = run.run_key("check", *select, "\0", *ignore, "\0", gate.lock_text)
     stored = run.cached_result(key)
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project)]
+    findings = [*run.failures, *_run_checks(project), *_judge(project, gate).findings]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
@@ -121,10 +134,12 @@ def generate(
 ) -> GenerateResult:
     """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
     run = Run(paths, config, options)
+    gate = _read_gate(run)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project)]
+    judged = _judge(project, gate)
+    findings = [*run.failures, *_run_checks(project), *judged.findings]
     found = run.diagnostics(findings, (), ())
-    changes = _plan(run, project, found, findings)
+    changes = (*_plan(run, project, found, findings), *_lock_change(run, gate, judged))
     diagnostics = tuple(
         sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
     )
@@ -161,7 +176,11 @@ def _plan(
     from .run.dependencies import render_inputs
     from .run.prerender import prerender
 
-    broken = {Path(d.path).resolve().parent for d in found if d.severity is Severity.ERROR}
+    broken = {
+        Path(d.path).resolve().parent
+        for d in found
+        if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
+    }
     broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
     healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
     renderable = replace(project, agents=healthy)
@@ -184,4 +203,86 @@ def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:
     """
     from .generate.findings import generated_findings
 
-    return generated_findings([change for change in changes if change.action != "create"])
+    generated = [c for c in changes if c.action != "create" and c.path.name != LOCK_NAME]
+    return generated_findings(generated)
+
+
+def state(
+    paths: Sequence[PathLike] = (".",),
+    *,
+    config: Config | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> StateResult:
+    """The state versions, migrations and lock difference of every locked agent (SPEC §10)."""
+    run = Run(paths, config, options)
+    gate = _read_gate(run)
+    project = run.project()
+    judged = _judge(project, gate)
+    diagnostics = run.diagnostics([*run.failures, *judged.findings], (), ())
+    return StateResult(judged, diagnostics, gate.lock_path)
+
+
+def forget(type_name: str, paths: Sequence[PathLike] = (".",)) -> Path:
+    """Drop `type_name`'s history from the lock (`state forget`); returns the lock's path.
+
+    Raises LockError when there is no lock or it does not record `type_name`.
+    """
+    from .generate.plan import write_atomic
+    from .state.lock import Lock, LockError
+
+    run = Run(paths, None, Options(cache=False))
+    path = _lock_path(run)
+    gate = _read_gate(run)
+    if gate.lock is None or type_name not in gate.lock.agents:
+        known = ", ".join(gate.lock.agents) if gate.lock is not None else ""
+        where = f"records only: {known}" if known else "records no agent type"
+        raise LockError(f"{gate.lock_path}: agent type {type_name!r} is not locked ({where})")
+    remaining = {name: v for name, v in gate.lock.agents.items() if name != type_name}
+    write_atomic(path, Lock(remaining).text().encode("utf-8"))
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class StateResult:
+    """What `state` reports: the gate's verdicts and findings, and where the lock is."""
+
+    judged: GateResult
+    diagnostics: tuple[Diagnostic, ...]
+    lock_path: str
+
+
+def _lock_path(run: Run) -> Path:
+    first = run.given[0].resolve()
+    root = run.config.root or (first if first.is_dir() else first.parent)
+    return root / LOCK_NAME
+
+
+def _read_gate(run: Run) -> Gate:
+    """The lock of the run's project (a broken one raises LockError) and where the run stands."""
+    from .state.gate import Gate
+    from .state.lock import read_lock
+
+    path = _lock_path(run)
+    found = read_lock(path)
+    root = path.parent
+    covers = any(root == p.resolve() or root.is_relative_to(p.resolve()) for p in run.given)
+    lock, text = found if found is not None else (None, "")
+    return Gate(lock, text, display_path(path), covers, bool(run.tree.generated))
+
+
+def _judge(project: Project, gate: Gate) -> GateResult:
+    from .state.gate import judge
+
+    return judge(project, gate)
+
+
+def _lock_change(run: Run, gate: Gate, judged: GateResult) -> tuple[FileChange, ...]:
+    """The lock as a planned file change: created, updated, or left as it is."""
+    from .generate.plan import FileChange
+
+    new = judged.lock_text()
+    old = gate.lock_text if gate.lock is not None else None
+    if new is None or new == old:
+        return ()
+    path = _lock_path(run)
+    return (FileChange(path, "create" if old is None else "update", old, new),)

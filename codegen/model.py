@@ -176,6 +176,8 @@ class MethodDef:
     atomic_regions: tuple[AtomicRegion, ...]
     anchor: Anchor
     """Anchors the method name."""
+    migration: tuple[Option, ...] | None = None
+    """The options of its `@migration(...)` decorator (SPEC §10), None without one."""
 
 
 @_pickled_by_fields
@@ -377,6 +379,8 @@ class Agent:
     load_snapshot: MethodDef | None
     snapshot_kind: SnapshotKind
     """"binary" with a custom pair, "json" when the state is serializable (and no pair), else "none"."""
+    state_version: int = 1
+    """`@agent(state_version=N)` when a valid literal, else 1 (SPEC §10)."""
 
 
 @_pickled_by_fields

@@ -8,7 +8,7 @@ and `executor/` (running, recording and recovering agents), each loaded on first
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .decorators import BaseAgent, agent, endpoint, transient
+from .decorators import BaseAgent, agent, endpoint, migration, transient
 from .durability import (
     PersistenceLevel,
     RetryPolicy,
@@ -102,6 +102,7 @@ __all__ = [
     "format_oplog",
     "generate_idempotency_key",
     "idempotence_mode",
+    "migration",
     "now",
     "oplog_commit",
     "parse_snapshotting",

@@ -14,12 +14,18 @@ __all__ = [
     "AgentOptions",
     "BaseAgent",
     "EndpointOptions",
+    "Migration",
     "agent",
     "endpoint",
+    "migration",
     "transient",
 ]
 
 T = TypeVar("T")
+State = dict[str, Any]
+Migration = Callable[[State], State]
+"""A state migration: the JSON state object of version N in, that of version N+1 out."""
+MIGRATION = "__golem_migration__"
 C = TypeVar("C", bound=type)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +46,7 @@ class AgentOptions:
     mode: Mode
     snapshotting: SnapshottingPolicy
     mount: str | None
+    state_version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,7 @@ def agent(
     mode: Mode = "durable",
     snapshotting: str = "disabled",
     mount: str | None = None,
+    state_version: int = 1,
 ) -> Callable[[C], C]: ...
 
 
@@ -72,15 +80,20 @@ def agent(
     mode: Mode = "durable",
     snapshotting: str = "disabled",
     mount: str | None = None,
+    state_version: int = 1,
 ) -> C | Callable[[C], C]:
-    """Mark a class as a Golem agent type; usable bare (`@agent`) or called (`@agent(...)`)."""
+    """Mark a class as a Golem agent type; usable bare (`@agent`) or called (`@agent(...)`).
+
+    `state_version` is the version of the state schema of automatic JSON snapshots (SPEC §10).
+    """
     if mode not in ("durable", "ephemeral"):
         raise ValueError(f'invalid agent mode {mode!r}: use "durable" or "ephemeral"')
+    _check_version("state_version", state_version)
     policy = parse_snapshotting(snapshotting)
 
     def mark(target: C) -> C:
         target.__golem_agent__ = AgentOptions(  # type: ignore[attr-defined]
-            name or target.__name__, mode, policy, mount
+            name or target.__name__, mode, policy, mount, state_version
         )
         return target
 
@@ -129,3 +142,23 @@ def transient(
     if default is dataclasses.MISSING:
         raise TypeError("transient() needs default= or default_factory=")
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def migration(*, from_version: int) -> Callable[[Migration], staticmethod[[State], State]]:
+    """Declare, in the agent's class body, the migration of its JSON state from `from_version`.
+
+    The function takes the decoded state object of version `from_version` (no `self`) and returns
+    that of the next version; it becomes a staticmethod. It must be pure: loading is read-only.
+    """
+    _check_version("from_version", from_version)
+
+    def mark(function: Migration) -> staticmethod[[State], State]:
+        setattr(function, MIGRATION, from_version)
+        return staticmethod(function)
+
+    return mark
+
+
+def _check_version(name: str, value: object) -> None:
+    if type(value) is not int or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, not {value!r}")

@@ -79,6 +79,8 @@ class AgentType:
     snapshot_format: SnapshotFormat | None
     save_snapshot: Callable[[Any], Snapshot]
     load_snapshot: Callable[[Any, bytes], None]
+    state_version: int = 1
+    """The version of the state schema of automatic JSON snapshots (SPEC §10)."""
 
 
 _lock = threading.Lock()

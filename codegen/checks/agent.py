@@ -19,7 +19,7 @@ __all__ = [
     "unknown_option",
 ]
 
-AGENT_OPTIONS = ("name", "mode", "snapshotting", "mount")
+AGENT_OPTIONS = ("name", "mode", "snapshotting", "mount", "state_version")
 MODES = ("durable", "ephemeral")
 
 
@@ -27,6 +27,7 @@ def check_declaration(agent: Agent) -> list[Finding]:
     """GLM005 (options), GLM006 (mode) and GLM007 (ephemeral + snapshotting) for one agent."""
     findings = [_option_problem(agent, given) for given in agent.decl.options]
     findings += [*_name_value(agent), *_mode_value(agent), *_ephemeral_snapshots(agent)]
+    findings += _state_version_value(agent)
     return [f for f in findings if f is not None]
 
 
@@ -62,6 +63,7 @@ def _option_problem(agent: Agent, given: Option) -> Finding | None:
             "mode": 'mode="durable"',
             "snapshotting": 'snapshotting="every(10)"',
             "mount": 'mount="/counters/{name}"',
+            "state_version": "state_version=2",
         }
         return not_literal(agent, given, "@agent", examples[given.name])
     return None
@@ -74,6 +76,20 @@ def _name_value(agent: Agent) -> list[Finding]:
     if isinstance(given.value, str) and given.value.strip():
         return []
     message = f'@agent name must be a non-empty string, not {given.text} (e.g. name="counter")'
+    return [finding(agent, "GLM005", message, given.anchor)]
+
+
+def _state_version_value(agent: Agent) -> list[Finding]:
+    """GLM005: state_version is a literal int >= 1 (a bool is not a version)."""
+    given = option(agent.decl.options, "state_version")
+    if given is None or not given.literal:
+        return []
+    if type(given.value) is int and given.value >= 1:
+        return []
+    message = (
+        f"@agent state_version must be an int >= 1, not {given.text} (e.g. state_version=2: "
+        "the version of the state schema of automatic JSON snapshots)"
+    )
     return [finding(agent, "GLM005", message, given.anchor)]
 
 

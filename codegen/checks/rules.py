@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from ..diagnostics import Rule, Severity
-from .docs import agent, durability, files, http, snapshot
+from .docs import agent, durability, files, http, snapshot, state
 
 __all__ = [
     "RULES",
@@ -25,11 +25,13 @@ __all__ = [
 ]
 
 RULES: Mapping[str, Rule] = MappingProxyType(
-    {
-        rule.code: rule
-        for family in (snapshot, agent, http, durability, files)
-        for rule in family.RULES
-    }
+    dict(
+        sorted(
+            (rule.code, rule)
+            for family in (snapshot, agent, http, durability, state, files)
+            for rule in family.RULES
+        )
+    )
 )
 """Every code of SPEC §5, in code order."""
 

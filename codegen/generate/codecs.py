@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import ClassDef, DataclassInfo, Project, StateField, TypeRef
+from ..model import DataclassInfo, Project, StateField, TypeRef
+from .construct import Construction, stored_fields
 from .names import Names
 from .pysource import Fragment, Group, call, list_of, py_literal, py_str, tuple_of
 from .records import (
@@ -44,9 +45,11 @@ class Codecs:
     _cache: dict[object, Codec] = field(default_factory=dict)
     _wrappers: dict[tuple[str, object], str] = field(default_factory=dict)
     _literals: int = 0
-    _classes: dict[tuple[str, str], ClassDef] | None = None
     _seen: dict[int, tuple[TypeRef, Codec]] = field(default_factory=dict)
     """Codecs by the identity of the TypeRef asked for (it is kept alive here)."""
+
+    def __post_init__(self) -> None:
+        self._building = Construction(self.project, self.names, self.constants)
 
     def records(self) -> tuple[Record, ...]:
         """Constants first, then functions in the order they were first needed."""
@@ -144,7 +147,7 @@ class Codecs:
     def _save_dataclass(self, name: str, info: DataclassInfo, cls: str) -> SaveDataclass:
         entries: list[Fragment] = []
         locate: list[Fragment] = []
-        for state_field in _stored(info):
+        for state_field in stored_fields(info):
             codec = self.codec(state_field.type)
             key = py_str(state_field.name)
             entries.append(codec.save.apply(f"value.{state_field.name}", f"{key}: "))
@@ -159,78 +162,47 @@ class Codecs:
     def _load_dataclass(
         self, name: str, info: DataclassInfo, cls: str, *, state_of: bool = False
     ) -> LoadDataclass:
-        stored = _stored(info)
-        fields = tuple(self._load_field(i, f) for i, f in enumerate(stored))
+        stored = stored_fields(info)
+        defaults = self._absent_defaults(info, cls)
+        fields = tuple(
+            self._load_field(i, f, defaults.get(f.name, "")) for i, f in enumerate(stored)
+        )
         keys = self.names.claim(f"_KEYS_{cls}", "_KEYS")
         names = tuple(py_str(f.name) for f in stored)
         value = Group("", names, "{}") if names else "set()"
         self.constants.append(Constant(keys, value, "" if names else "set[str]"))
+        check_keys: Fragment = ""
+        if defaults:
+            check_keys = call("_sj.check_keys", "data", keys, self._required_keys(stored, cls))
         if state_of:
             annotations = [self.codec(f.type).annotation for f in stored]
             returns = f"tuple[{', '.join(annotations)}]" if annotations else "tuple[()]"
             construct: tuple[Fragment, ...] = (tuple_of([f.local for f in fields], "return "),)
         else:
-            returns, construct = cls, self._construct(info, cls, fields)
+            returns, construct = cls, self._building.statements(info, cls, fields)
         signature = Signature(name, ("data: object",), returns)
-        return LoadDataclass(name, signature, info.qualname, keys, fields, construct, state_of)
+        return LoadDataclass(
+            name, signature, info.qualname, keys, fields, construct, state_of, check_keys
+        )
 
-    def _construct(
-        self, info: DataclassInfo, cls: str, fields: tuple[LoadField, ...]
-    ) -> tuple[Fragment, ...]:
-        """Through `__init__` when every stored field is an init field, else __new__ + setattr."""
-        if all(f.init for f in _stored(info)):
-            return (call(f"return {cls}", *self._arguments(info, fields)),)
-        statements: list[Fragment] = [f"result = object.__new__({cls})"]
-        for f in fields:
-            statements.append(call("object.__setattr__", "result", f.key, f.local))
-        transient = [f.name for f in info.fields if f.transient]
-        if transient:
-            defaults = self.names.claim(f"_DEFAULTS_{cls}", "_DEFAULTS")
-            listed = list_of([py_str(n) for n in transient])
-            self.constants.append(Constant(defaults, call("_sj.defaults", cls, listed)))
-            for index, field_name in enumerate(transient):
-                default = f"{defaults}[{index}]()"
-                statements.append(call("object.__setattr__", "result", py_str(field_name), default))
-        return (*statements, "return result")
+    def _absent_defaults(self, info: DataclassInfo, cls: str) -> dict[str, str]:
+        """Fields a payload may lack (they have defaults) -> the expression of their default."""
+        names = [f.name for f in stored_fields(info) if f.has_default]
+        if not names:
+            return {}
+        table = self.names.claim(f"_ABSENT_{cls}", "_ABSENT")
+        listed = list_of([py_str(n) for n in names])
+        self.constants.append(Constant(table, call("_sj.defaults", cls, listed)))
+        return {name: f"{table}[{index}]()" for index, name in enumerate(names)}
 
-    def _arguments(self, info: DataclassInfo, fields: tuple[LoadField, ...]) -> list[str]:
-        """`__init__` arguments: positional while the order is certain (twice as fast), then keywords.
+    def _required_keys(self, stored: list[StateField], cls: str) -> str:
+        required = self.names.claim(f"_REQUIRED_{cls}", "_REQUIRED")
+        names = tuple(py_str(f.name) for f in stored if not f.has_default)
+        value = Group("", names, "{}") if names else "set()"
+        self.constants.append(Constant(required, value, "" if names else "set[str]"))
+        return required
 
-        The order is certain for the class's own fields, in declaration order, up to the first
-        keyword-only field or the first one the decoder leaves out (a transient field).
-        """
-        local = {f.attribute: f.local for f in fields}
-        keyword_only = self._keyword_only(info)
-        arguments, positional = [], self._own_fields(info)
-        for state_field in info.fields:
-            if not state_field.init:
-                continue
-            if state_field.transient or state_field.name in keyword_only:
-                positional = False
-            if state_field.name in local:
-                name = local[state_field.name]
-                arguments.append(name if positional else f"{state_field.name}={name}")
-        return arguments
-
-    def _class_def(self, info: DataclassInfo) -> ClassDef | None:
-        if self._classes is None:
-            self._classes = {}
-            for scan in reversed(self.project.scans):  # the first scan of a module wins
-                self._classes.update({(scan.module, c.name): c for c in reversed(scan.classes)})
-        return self._classes.get((info.module, info.name))
-
-    def _own_fields(self, info: DataclassInfo) -> bool:
-        """Whether `__init__` takes exactly the class's own fields (no bases, InitVars, own init)."""
-        cls = self._class_def(info)
-        if cls is None or any(m.name == "__init__" for m in cls.methods):
-            return False
-        return [f.name for f in cls.fields if not f.classvar] == [f.name for f in info.fields]
-
-    def _keyword_only(self, info: DataclassInfo) -> set[str]:
-        cls = self._class_def(info)
-        return {f.name for f in cls.fields if f.kw_only} if cls is not None else set()
-
-    def _load_field(self, index: int, state_field: StateField) -> LoadField:
+    def _load_field(self, index: int, state_field: StateField, default: str) -> LoadField:
         codec = self.codec(state_field.type)
         local = f"f{index}"
         return LoadField(
@@ -241,6 +213,7 @@ class Codecs:
             check=codec.check,
             nullable=codec.nullable,
             expected=codec.expected,
+            default=default,
         )
 
     # ----------------------------------------------------------------------- choices
@@ -357,11 +330,6 @@ def _locator(save: Expr) -> tuple[Fragment, ...]:
     if save.head:
         return (save.head, *save.extra)
     return ("_sj.save_enum",) if save.suffix else ("_sj.same",)
-
-
-def _stored(info: DataclassInfo) -> list[StateField]:
-    """The fields a snapshot holds: every field but the transient ones, in declaration order."""
-    return [f for f in info.fields if not f.transient]
 
 
 def _slug_of(codec: Codec) -> str:

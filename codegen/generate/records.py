@@ -178,6 +178,8 @@ class LoadField:
     check: str
     nullable: bool
     expected: str
+    default: Fragment = ""
+    """For a field with a default: the expression of that default, used when the key is absent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +207,5 @@ class LoadDataclass(Record):
     construct: tuple[Fragment, ...]
     """The statements after validation: construct and return (or return the values)."""
     state_of: bool = False
+    check_keys: Fragment = ""
+    """When fields with defaults may be absent: the call that checks an object's keys."""

@@ -14,10 +14,11 @@ from runtime_stub.snapshotting import Disabled, Enabled, EveryN, Periodic, parse
 
 from ..model import Agent, DataclassInfo, Method, Param, Project
 from ..resolve.types import state_problems
+from ..state.chain import migrations_of
 from .codecs import Codecs
 from .names import ImportLine, Names
-from .pysource import Fragment, call, fits, py_str, tuple_of
-from .records import Record, Signature
+from .pysource import Fragment, Group, call, fits, py_str, tuple_of
+from .records import Constant, Record, Signature
 
 __all__ = ["AgentEntry", "ModuleModel", "build_module", "package_of"]
 
@@ -87,8 +88,9 @@ def _entry(agent: Agent, cls: str, project: Project, codecs: Codecs, names: Name
     type_name = py_str(agent.type_name)
     if agent.snapshot_kind == "json" and agent.state is not None:
         state_save, state_load = codecs.agent_state(agent.state, cls)
-        save_body = (call("return _sj.save", state_save, "agent", type_name),)
-        load_body = _json_load_body(agent.state, state_load, type_name)
+        versions = _versions(agent, cls, codecs)
+        save_body = (call("return _sj.save", state_save, "agent", type_name, *versions[:1]),)
+        load_body = _json_load_body(agent.state, (state_load, type_name, *versions))
         return AgentEntry(cls, "json", save, load, save_body, load_body, arguments)
     if agent.snapshot_kind == "binary":
         save_body = (call("return _sj.save_custom", "agent.save_snapshot", type_name),)
@@ -98,11 +100,28 @@ def _entry(agent: Agent, cls: str, project: Project, codecs: Codecs, names: Name
     return AgentEntry(cls, "none", save, load, (refusal,), (refusal,), arguments)
 
 
-def _json_load_body(state: DataclassInfo, load: str, type_name: str) -> tuple[Fragment, ...]:
+def _versions(agent: Agent, cls: str, codecs: Codecs) -> tuple[Fragment, ...]:
+    """The state version and migrations `_sj.save`/`_sj.load` take; () at version 1 (SPEC §10)."""
+    migrations = sorted(
+        (m.from_version, m.method.name)
+        for m in migrations_of(agent)
+        if m.from_version is not None and m.from_version < agent.state_version
+    )
+    if agent.state_version == 1 and not migrations:
+        return ()
+    if not migrations:
+        return (str(agent.state_version),)
+    table = codecs.names.claim(f"_MIGRATIONS_{cls}", "_MIGRATIONS")
+    entries = tuple(f"{version}: {cls}.{name}" for version, name in migrations)
+    codecs.constants.append(Constant(table, Group("", entries, "{}")))
+    return (str(agent.state_version), table)
+
+
+def _json_load_body(state: DataclassInfo, arguments: tuple[Fragment, ...]) -> tuple[Fragment, ...]:
     """Decode everything first (`_sj.load` raises before any assignment), then assign."""
     stored = [f.name for f in state.fields if not f.transient]
     if not stored:
-        return (call("_sj.load", "payload", load, type_name),)
+        return (call("_sj.load", "payload", *arguments),)
     assignments: list[Fragment] = []
     for index, name in enumerate(stored):
         if state.frozen:
@@ -112,7 +131,7 @@ def _json_load_body(state: DataclassInfo, load: str, type_name: str) -> tuple[Fr
         else:  # ruff would wrap a long right-hand side in parentheses; a call stays as written
             assignment = call("object.__setattr__", "agent", py_str(name), f"state[{index}]")
             assignments.append(assignment)
-    return (call("state = _sj.load", "payload", load, type_name), *assignments)
+    return (call("state = _sj.load", "payload", *arguments), *assignments)
 
 
 def _arguments(agent: Agent, cls: str, save: str, load: str) -> tuple[tuple[str, Fragment], ...]:
@@ -130,6 +149,7 @@ def _arguments(agent: Agent, cls: str, save: str, load: str) -> tuple[tuple[str,
         ("snapshot_format", formats.get(agent.snapshot_kind, "None")),
         ("save_snapshot", save),
         ("load_snapshot", load),
+        *((("state_version", str(agent.state_version)),) if agent.state_version != 1 else ()),
     )
 
 

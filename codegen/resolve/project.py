@@ -59,6 +59,7 @@ def _agent(sym: ClassSym, decl: AgentDecl, symbols: SymbolTable, types: TypeReso
         save_snapshot=save[1] if save else None,
         load_snapshot=load[1] if load else None,
         snapshot_kind="none",
+        state_version=_version_option(decl, "state_version"),
     )
 
 
@@ -68,6 +69,15 @@ def _str_option(decl: AgentDecl, name: str) -> str | None:
         if option.name == name and option.literal and isinstance(option.value, str):
             return option.value
     return None
+
+
+def _version_option(decl: AgentDecl, name: str) -> int:
+    """A literal int >= 1 (not a bool); 1 otherwise (GLM005 reports anything else)."""
+    for option in reversed(decl.options):
+        if option.name == name:
+            value = option.value
+            return value if option.literal and type(value) is int and value >= 1 else 1
+    return 1
 
 
 def _find_method(mro: Sequence[ClassSym], name: str) -> tuple[ClassSym, MethodDef] | None:

@@ -177,13 +177,15 @@ def file_digest(data: bytes) -> str:
 
 
 def _tool_version() -> str:
-    """The installed version plus a fingerprint of the package's files (editable installs change)."""
+    """The installed version plus a fingerprint of the package's files (editable installs change;
+    the templates count too: a changed template renders other modules)."""
     try:
         version = metadata.version("golem-codegen")
     except metadata.PackageNotFoundError:
         version = "unknown"
     digest = hashlib.sha256(version.encode())
-    for module in sorted(Path(__file__).parents[1].rglob("*.py")):
+    package = Path(__file__).parents[1]
+    for module in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
         stat = module.stat()
         digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()

@@ -64,6 +64,7 @@ class Run:
         missing = [p for p in given if not p.exists()]
         if missing:
             raise FileNotFoundError(f"no such file or directory: {display_path(missing[0])}")
+        self.given = tuple(given)
         self.config = config if config is not None else load_config(given[0])
         self.tree = discover(given, self.config)
         self.options = options

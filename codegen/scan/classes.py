@@ -14,6 +14,7 @@ from ..model import (
     FieldDef,
     LiteralValue,
     MethodDef,
+    Option,
     ParamDef,
     TypeExpr,
 )
@@ -26,6 +27,7 @@ __all__ = ["ClassScanner"]
 
 AGENT = "runtime_stub.agent"
 ENDPOINT = "runtime_stub.endpoint"
+MIGRATION = "runtime_stub.migration"
 TRANSIENT = "runtime_stub.transient"
 DATACLASS = "dataclasses.dataclass"
 FIELD = "dataclasses.field"
@@ -202,12 +204,16 @@ class ClassScanner:
         kind: MethodKind = "instance"
         endpoints: list[EndpointDef] = []
         atomic: list[cst.BaseExpression] = []
+        migration: tuple[Option, ...] | None = None
         for decorator in node.decorators:
             expr = decorator.decorator
             callee = ctx.callee(expr)
             if callee == ENDPOINT:
                 args = expr.args if isinstance(expr, cst.Call) else ()
                 endpoints.append(EndpointDef(ctx.options(args), ctx.record(expr)))
+            elif callee == MIGRATION:  # it makes the function a staticmethod
+                migration = ctx.options(expr.args if isinstance(expr, cst.Call) else ())
+                kind = "static"
             elif callee == ATOMICALLY:
                 atomic.append(expr)
             elif callee in _KINDS:
@@ -227,6 +233,7 @@ class ClassScanner:
             calls=calls,
             atomic_regions=regions,
             anchor=anchor,
+            migration=migration,
         )
 
     def _params(self, params: cst.Parameters, skip_first: bool) -> tuple[ParamDef, ...]:

@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from .values import FieldError, at, fail, load_bool, load_int, load_str
 
 __all__ = [
+    "check_keys",
     "defaults",
     "load_dict",
     "load_frozenset",
@@ -116,15 +117,24 @@ def object_of(data: object, keys: Set[str]) -> dict[str, Any]:
     return data
 
 
-def wrong_object(data: object, keys: Set[str]) -> NoReturn:
-    """Raise the error of a value that is not an object with exactly the fields' keys."""
+def wrong_object(data: object, keys: Set[str], required: Set[str] | None = None) -> NoReturn:
+    """Raise the error of a value that is not an object with the fields' keys (`required` ones
+    at least, when fields with defaults may be absent)."""
     if type(data) is not dict:
         fail(data, "an object")
-    missing = [json.dumps(k, ensure_ascii=False) for k in sorted(keys - data.keys())]
+    wanted = keys if required is None else required
+    missing = [json.dumps(k, ensure_ascii=False) for k in sorted(wanted - data.keys())]
     extra = [json.dumps(str(k), ensure_ascii=False) for k in sorted(data.keys() - keys)]
     found = (("missing", missing), ("unexpected", extra))
     problems = [f"{label} {', '.join(names)}" for label, names in found if names]
     raise FieldError("the object's keys do not match the fields: " + "; ".join(problems))
+
+
+def check_keys(data: object, keys: Set[str], required: Set[str]) -> dict[str, Any]:
+    """An object may lack the keys of fields with defaults (the loader fills them), nothing else."""
+    if type(data) is not dict or not (data.keys() <= keys and required <= data.keys()):
+        wrong_object(data, keys, required)
+    return data
 
 
 def _array(data: object) -> list[Any]:

@@ -14,14 +14,16 @@ import importlib
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, time
 from enum import Enum
 from types import ModuleType
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 from uuid import UUID
 
 from ..aio import resolve
 from ..registry import Snapshot, SnapshotError
+from .migrate import STATE_VERSION_KEY, Migrations, migrate, state_version_of
 from .values import FieldError, at, describe, reason_of
 
 
@@ -124,30 +126,84 @@ def loads(payload: bytes) -> Any:
 # --------------------------------------------------------------------------- snapshots
 
 
-def save(encode: Callable[[A], dict[str, object]], agent: A, type_name: str) -> Snapshot:
-    """The JSON snapshot of an agent: `encode` gives its state; the envelope keys are sorted."""
+def save(
+    encode: Callable[[A], dict[str, object]], agent: A, type_name: str, state_version: int = 1
+) -> Snapshot:
+    """The JSON snapshot of an agent: `encode` gives its state; the envelope keys are sorted.
+
+    From state version 2 on, the envelope records it as `stateVersion` (SPEC §10); version 1
+    payloads stay exactly what they were before state versions existed.
+    """
     try:
         with _collector_paused():
-            document = {"principal": _PRINCIPAL, "state": encode(agent), "version": VERSION}
+            state = encode(agent)
+            if state_version == 1:
+                document = {"principal": _PRINCIPAL, "state": state, "version": VERSION}
+            else:
+                document = {
+                    "principal": _PRINCIPAL,
+                    "state": state,
+                    STATE_VERSION_KEY: state_version,
+                    "version": VERSION,
+                }
             payload = dumps(document)
     except Exception as error:
         raise _snapshot_error("save", type_name, at(error, "")) from None
     return Snapshot(payload, MIME_TYPE)
 
 
-def load(payload: bytes, decode: Callable[[object], T], type_name: str) -> T:
-    """Parse and validate a JSON snapshot; nothing is assigned unless all of it is valid."""
+def load(
+    payload: bytes,
+    decode: Callable[[object], T],
+    type_name: str,
+    state_version: int = 1,
+    migrations: Migrations | None = None,
+) -> T:
+    """Parse, migrate and validate a JSON snapshot; nothing is assigned unless all of it is valid.
+
+    A snapshot of an older state version is carried to `state_version` by `migrations` (on the
+    plain JSON) before it is decoded; one newer than the code is refused.
+    """
     data = payload if type(payload) is bytes else bytes(payload)
+    read = _Reader(decode, type_name, state_version, migrations or {})
     with _collector_paused():
         if _orjson is not None:
             try:
-                return decode(_state(_orjson.loads(data)))
+                return read(_orjson.loads(data))
             except Exception:
                 pass  # orjson reads integers beyond 64 bits as floats: the reference parser decides
         try:
-            return decode(_state(loads_stdlib(data)))
+            document = loads_stdlib(data)
         except Exception as error:
             raise _snapshot_error("load", type_name, at(error, "")) from None
+        return read(document, final=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader(Generic[T]):
+    """Envelope -> state of the current version -> decoded values, errors said once."""
+
+    decode: Callable[[object], T]
+    type_name: str
+    state_version: int
+    migrations: Migrations
+
+    def __call__(self, document: object, final: bool = False) -> T:
+        try:
+            state = _state(document)
+        except Exception as error:
+            raise _snapshot_error("load", self.type_name, at(error, "")) from None
+        assert type(document) is dict  # _state checked it
+        found = state_version_of(document, self.type_name)
+        if found != self.state_version:
+            state = migrate(state, found, self.state_version, self.migrations, self.type_name)
+        if not final:
+            return self.decode(state)
+        try:
+            return self.decode(state)
+        except Exception as error:
+            migrated = "" if found == self.state_version else f"state version {found} migrated: "
+            raise _snapshot_error("load", self.type_name, at(error, ""), migrated) from None
 
 
 @contextmanager
@@ -185,12 +241,14 @@ def _state(document: object) -> object:
     return document["state"]
 
 
-def _snapshot_error(action: str, type_name: str, error: FieldError) -> SnapshotError:
+def _snapshot_error(
+    action: str, type_name: str, error: FieldError, context: str = ""
+) -> SnapshotError:
     where = error.path
     reason = error.reason
     if "surrogate" in reason:
         reason += " (strings must be valid Unicode: no lone surrogates)"
-    prefix = f"cannot {action} the JSON snapshot of {type_name}"
+    prefix = f"cannot {action} the JSON snapshot of {type_name}: {context}".removesuffix(": ")
     return SnapshotError(f"{prefix}: {where}: {reason}" if where else f"{prefix}: {reason}")
 
 

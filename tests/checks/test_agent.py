@@ -35,7 +35,7 @@ class {name}:
         ('@agent(mount="/a/" + NAME)', "is not a literal"),
         ('@agent("counter")', "@agent takes no positional argument"),
         ('@agent(snapshoting="every(5)")', '@agent has no option "snapshoting"; did you mean'),
-        ("@agent(timeout=3)", "(accepted: name=, mode=, snapshotting=, mount=)"),
+        ("@agent(timeout=3)", "(accepted: name=, mode=, snapshotting=, mount=, state_version=)"),
         ('@agent(name="")', "must be a non-empty string"),
         ("@agent(name=3)", "must be a non-empty string"),
     ],

@@ -26,7 +26,8 @@ SPEC_CODES = [
     *("GLM001", "GLM002", "GLM003", "GLM004", "GLM005", "GLM006", "GLM007"),
     *("GLM010", "GLM011", "GLM012"),
     *("GLM020", "GLM021", "GLM022", "GLM023", "GLM024", "GLM025", "GLM026"),
-    *("GLM030", "GLM031", "GLM032", "GLM033", "GLM040", "GLM041", "GLM042", "GLM900", "GLM901"),
+    *("GLM030", "GLM031", "GLM032", "GLM033", "GLM040", "GLM041", "GLM042"),
+    *("GLM050", "GLM051", "GLM052", "GLM053", "GLM054", "GLM055", "GLM900", "GLM901"),
 ]
 WARNINGS = {"GLM007", "GLM030", "GLM031", "GLM032", "GLM033"}
 SOURCE_RULES = [rule for rule in RULES.values() if rule.examples == "source"]

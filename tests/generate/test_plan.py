@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.api import Options, check
+from codegen.api import Options, check, forget
 from codegen.generate import plan as generation
 from codegen.generate.plan import FileChange, apply_changes, plan_generation, unified_diff
 from codegen.generate.render import HEADER_MARK
@@ -78,10 +78,14 @@ def test_a_missing_module_is_created(project: Path) -> None:
     (finding,) = generated_findings([change])
     assert (finding.code, finding.path) == ("GLM040", "app/counter.py")
     assert "app/golem_agents.py is missing" in finding.message
-    assert [c.action for c in run_generate(project, check_only=True).pending] == ["create"]
+    pending = run_generate(project, check_only=True).pending
+    assert [(c.path.name, c.action) for c in pending] == [
+        ("golem_agents.py", "create"),
+        ("golem-state.lock", "create"),
+    ]
     assert unified_diff(change).startswith("--- /dev/null\n+++ b/app/golem_agents.py\n")
     result = run_generate(project)
-    assert [c.action for c in result.written] == ["create"]
+    assert [c.action for c in result.written] == ["create", "create"]  # the module, the lock
     assert (project / "app/golem_agents.py").read_text(encoding="utf-8").startswith(HEADER_MARK)
     assert codes(project) == []
 
@@ -168,7 +172,12 @@ def test_an_orphaned_generated_module_is_deleted(project: Path) -> None:
     (change,) = plan(project)
     assert (change.action, change.new) == ("delete", None)
     assert "+++ /dev/null" in unified_diff(change)
-    run_generate(project)
+    refused = run_generate(project)  # the locked type is gone: deployed agents would be orphaned
+    assert refused.refused and [d.code for d in refused.diagnostics] == ["GLM040", "GLM055"]
+    assert (project / "app/golem_agents.py").exists()
+    with working_directory(project):
+        forget("CounterAgent")
+    assert not run_generate(project).refused
     assert not (project / "app/golem_agents.py").exists()
 
 

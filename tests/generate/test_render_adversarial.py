@@ -107,11 +107,11 @@ def test_any_strings_survive_generation(
 
 
 def test_the_fixture_directory_is_not_touched(tmp_path: Path) -> None:
-    """Generation writes only golem_agents.py next to the agents (nothing else in the tree)."""
+    """Generation writes only golem_agents.py next to the agents, and the state lock at the root."""
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
     source = SOURCE.format(doc="d", name="n", mount="/m/{key}", choices="'a'", first="a")
     (tmp_path / "pkg" / "agents.py").write_text(source, encoding="utf-8")
     run_generate(tmp_path)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert files == ["pkg/__init__.py", "pkg/agents.py", "pkg/golem_agents.py"]
+    assert files == ["golem-state.lock", "pkg/__init__.py", "pkg/agents.py", "pkg/golem_agents.py"]

@@ -197,10 +197,12 @@ def test_wiring_rendered_by_workers_is_the_same(tmp_path: Path) -> None:
     parallel = write_agent_tree(tmp_path / "parallel", modules=PARALLEL_THRESHOLD + 6, packages=4)
     one = api.generate([serial], options=Options(cache=False, jobs=1))
     two = api.generate([parallel], options=Options(cache=False, jobs=2))
-    assert len(one.written) == len(two.written) == 4
+    assert len(one.written) == len(two.written) == 5  # four modules and the state lock
     for package in ("pkg0", "pkg1", "pkg2", "pkg3"):
         expected = (serial / package / "golem_agents.py").read_bytes()
         assert (parallel / package / "golem_agents.py").read_bytes() == expected
+    lock = (serial / "golem-state.lock").read_bytes()
+    assert (parallel / "golem-state.lock").read_bytes() == lock
 
 
 def test_every_file_is_decoded_and_named_files_are_parsed(tmp_path: Path) -> None:
