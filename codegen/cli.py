@@ -257,6 +257,49 @@ def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@run_options
+def state(args: tuple[str, ...], output_format: str, no_cache: bool, jobs: int | None) -> None:
+    """Per agent: its state_version, locked versions, migrations and the difference from the lock.
+
+    `golem-codegen state [PATH...]` reports; `golem-codegen state forget TYPE [PATH...]` drops an
+    agent type that no longer exists from golem-state.lock (SPEC §10).
+    """
+    if args[:1] == ("forget",):
+        _forget(args[1:])
+        return
+    result = api.state([Path(a) for a in args] or (Path("."),), options=_options(no_cache, jobs))
+    from .formats import as_record, format_text
+    from .formats.state import state_json, state_text
+
+    if output_format == "json":
+        data = json.loads(state_json(result.judged, result.lock_path))
+        data["diagnostics"] = [as_record(d) for d in result.diagnostics]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        text = state_text(result.judged, result.lock_path, format_text(result.diagnostics))
+        click.echo(text, nl=False)
+    failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _forget(args: tuple[str, ...]) -> None:
+    if not args:
+        raise click.UsageError("usage: golem-codegen state forget TYPE [PATH...]")
+    type_name, paths = args[0], [Path(a) for a in args[1:]] or [Path(".")]
+    path = api.forget(type_name, paths)
+    click.echo(f"forgot agent type {type_name} in {display_path(path)}", err=True)
+
+
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:

@@ -41,6 +41,7 @@ def _agent(agent: Agent) -> dict[str, Any]:
         "mount": agent.mount,
         "snapshotting": _snapshotting(agent.snapshotting),
         "snapshot_format": None if agent.snapshot_kind == "none" else agent.snapshot_kind,
+        "state_version": agent.state_version,
         "constructor": [_param(p) for p in agent.constructor],
         "methods": [_method(m) for m in agent.methods],
         "endpoints": [e for m in agent.methods for e in _endpoints(agent, m)],

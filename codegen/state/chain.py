@@ -12,7 +12,9 @@ from ..model import Agent, CallSite, MethodDef
 
 __all__ = ["Migration", "check_chain", "check_functions", "migrations_of"]
 
-IO_CALLS = frozenset({"builtins.open", "builtins.input", "io.open", "os.system", "os.popen"})
+IO_CALLS = frozenset(
+    {"open", "input", "builtins.open", "builtins.input", "io.open", "os.system", "os.popen"}
+)
 IO_MODULES = (
     "aiohttp.",
     "ftplib.",
