@@ -23,7 +23,7 @@ from uuid import UUID
 
 from ..aio import resolve
 from ..registry import Snapshot, SnapshotError
-from .migrate import STATE_VERSION_KEY, Migrations, migrate, state_version_of
+from .migrate import STATE_VERSION_KEY, Migrations, migrate, migrated_by, state_version_of
 from .values import FieldError, at, describe, reason_of
 
 
@@ -202,8 +202,10 @@ class _Reader(Generic[T]):
         try:
             return self.decode(state)
         except Exception as error:
-            migrated = "" if found == self.state_version else f"state version {found} migrated: "
-            raise _snapshot_error("load", self.type_name, at(error, ""), migrated) from None
+            context = ""
+            if found != self.state_version:
+                context = migrated_by(found, self.state_version, self.migrations) + ": "
+            raise _snapshot_error("load", self.type_name, at(error, ""), context) from None
 
 
 @contextmanager

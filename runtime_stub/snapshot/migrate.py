@@ -8,7 +8,7 @@ from typing import Any
 from ..registry import SnapshotError
 from .values import describe, reason_of
 
-__all__ = ["STATE_VERSION_KEY", "Migrations", "migrate", "state_version_of"]
+__all__ = ["STATE_VERSION_KEY", "Migrations", "migrate", "migrated_by", "state_version_of"]
 
 STATE_VERSION_KEY = "stateVersion"
 Migrations = Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]
@@ -65,3 +65,9 @@ def _apply(step: Callable[[dict[str, Any]], Any], state: object, version: int, w
 
 def _name(step: Callable[..., Any]) -> str:
     return str(getattr(step, "__qualname__", getattr(step, "__name__", repr(step))))
+
+
+def migrated_by(found: int, current: int, migrations: Migrations) -> str:
+    """Which migrations produced a state, for the error of a state that does not decode."""
+    names = [_name(migrations[v]) for v in range(found, current) if v in migrations]
+    return f"the state migrated from version {found} by {', '.join(names)} is invalid"

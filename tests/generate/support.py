@@ -10,6 +10,7 @@ from pathlib import Path
 
 from codegen.api import GenerateResult, Options, generate
 from codegen.generate.plan import GENERATED_NAME
+from codegen.state.lock import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -46,12 +47,16 @@ def run_generate(root: Path, *paths: str, **options: bool) -> GenerateResult:
 
 
 def generated_files(root: Path) -> dict[str, str]:
-    """Every golem_agents.py under `root`, by POSIX path relative to it."""
-    return {
+    """Every golem_agents.py under `root`, and its state lock, by POSIX path relative to it."""
+    found = {
         path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(root.rglob(GENERATED_NAME))
         if ".golem" not in path.parts
     }
+    lock = root / LOCK_NAME
+    if lock.is_file():
+        found[LOCK_NAME] = lock.read_text(encoding="utf-8")
+    return found
 
 
 def import_roots(root: Path) -> list[Path]:

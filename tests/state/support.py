@@ -100,6 +100,7 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         (root / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
         (root / "cart").mkdir(exist_ok=True)
         (root / "cart" / "__init__.py").write_text("", encoding="utf-8")
