@@ -15,15 +15,13 @@ import argparse
 import dataclasses
 import importlib
 import json
-import random
 import shutil
 import sys
 import tempfile
-import time
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -33,6 +31,10 @@ from uuid import UUID
 
 import msgspec
 import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ledger_state import fill, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "fixtures" / "generator" / "bench"
@@ -49,34 +51,6 @@ def generated_module(workdir: Path) -> ModuleType:
         raise SystemExit("generation refused:\n" + "\n".join(d.message for d in result.diagnostics))
     sys.path.insert(0, str(copy))
     return importlib.import_module("ledger.golem_agents")
-
-
-def fill(models: ModuleType, agent: Any, orders: int) -> None:
-    """Deterministic orders of two line items each."""
-    rng = random.Random(7)
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    statuses = list(models.Status)
-    for _ in range(orders):
-        items = [
-            models.LineItem(
-                f"sku-{rng.randrange(1000)}",
-                rng.randrange(1, 9),
-                Decimal(rng.randrange(10**5)) / 100,
-            )
-            for _ in range(2)
-        ]
-        agent.add(
-            models.Order(
-                id=UUID(int=rng.getrandbits(128)),
-                placed_at=start
-                + timedelta(seconds=rng.randrange(10**7), microseconds=rng.randrange(10**6)),
-                status=rng.choice(statuses),
-                weight=rng.random() * 100,
-                items=items,
-                tags={f"tag-{rng.randrange(5)}" for _ in range(2)},
-                note=None if rng.random() < 0.5 else "leave at the door ☂",
-            )
-        )
 
 
 # --------------------------------------------------------------------------- the reflective baseline
@@ -160,32 +134,6 @@ def msgspec_round_trip(state: Any) -> Callable[[], object]:
 def generated(agent_type: Any, state: Any, target: Any) -> Callable[[], object]:
     """The generated entry points, as the executor calls them: save, then load into an agent."""
     return lambda: agent_type.load_snapshot(target, agent_type.save_snapshot(state).payload)
-
-
-def measure(candidates: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Best time per call of each candidate; rounds are interleaved so load changes hit all alike."""
-    loops = {name: _calibrate(run) for name, run in candidates.items()}
-    best = dict.fromkeys(candidates, float("inf"))
-    for _ in range(repeat):
-        for name, run in candidates.items():
-            started = time.perf_counter()
-            for _ in range(loops[name]):
-                run()
-            best[name] = min(best[name], (time.perf_counter() - started) / loops[name])
-    return best
-
-
-def _calibrate(run: Callable[[], object]) -> int:
-    """How many calls make a round of at least 0.1 s."""
-    run()
-    loops = 1
-    while True:
-        started = time.perf_counter()
-        for _ in range(loops):
-            run()
-        if time.perf_counter() - started >= 0.1:
-            return loops
-        loops *= 2
 
 
 def main() -> None:

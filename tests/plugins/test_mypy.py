@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -527,3 +528,20 @@ def test_option_literals_read_like_the_scanner(source: str) -> None:
     assert isinstance(statement, AssignmentStmt)
     expected = literal_value(cst.parse_expression(source))
     assert literal_of(statement.rvalue) == expected
+
+
+def test_state_versions_and_migrations_type_check_without_false_errors(tmp_path: Path) -> None:
+    """`state_version=` and `@migration` functions (no self) pass mypy --strict with the plugin."""
+    project = Path(__file__).resolve().parents[2] / "fixtures" / "generator" / "evolving"
+    shutil.copytree(project / "cart", tmp_path / "cart")
+    config = f"""\
+        [tool.mypy]
+        strict = true
+        plugins = ["codegen.plugins.mypy"]
+        mypy_path = {str(RUNTIME_ROOT)!r}
+        cache_dir = {str(tmp_path / ".mypy_cache")!r}
+        """
+    write(tmp_path, {"pyproject.toml": config})
+    command = [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", "cart"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
