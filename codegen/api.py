@@ -102,7 +102,7 @@ def check(
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project), *_judge(project, gate).findings]
+    findings = [*run.failures, *_run_checks(project), *_gate_findings(project, gate)]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
@@ -136,8 +136,8 @@ def generate(
     run = Run(paths, config, options)
     gate = _read_gate(run)
     project = run.project()
-    judged = _judge(project, gate)
-    findings = [*run.failures, *_run_checks(project), *judged.findings]
+    judged = _judge(project, gate) if project.agents or gate.lock is not None else None
+    findings = [*run.failures, *_run_checks(project), *(judged.findings if judged else ())]
     found = run.diagnostics(findings, (), ())
     changes = (*_plan(run, project, found, findings), *_lock_change(run, gate, judged))
     diagnostics = tuple(
@@ -276,11 +276,18 @@ def _judge(project: Project, gate: Gate) -> GateResult:
     return judge(project, gate)
 
 
-def _lock_change(run: Run, gate: Gate, judged: GateResult) -> tuple[FileChange, ...]:
+def _gate_findings(project: Project, gate: Gate) -> list[Finding]:
+    """GLM050-GLM055; a tree without agents and without a lock costs no import."""
+    if not project.agents and gate.lock is None:
+        return []
+    return list(_judge(project, gate).findings)
+
+
+def _lock_change(run: Run, gate: Gate, judged: GateResult | None) -> tuple[FileChange, ...]:
     """The lock as a planned file change: created, updated, or left as it is."""
     from .generate.plan import FileChange
 
-    new = judged.lock_text()
+    new = judged.lock_text() if judged is not None else None
     old = gate.lock_text if gate.lock is not None else None
     if new is None or new == old:
         return ()
