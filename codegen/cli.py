@@ -301,6 +301,73 @@ def _forget(args: tuple[str, ...]) -> None:
 
 
 @main.command()
+@paths_argument
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Hypothesis examples per round trip (recovery uses fewer).",
+)
+def verify(paths: tuple[Path, ...], examples: int) -> None:
+    """Round trips, recovery and stored snapshots of the agents under PATHS.
+
+    Unlike `check`, this imports and runs your agents (it is a test runner): one line per agent,
+    exit 1 when any check fails.
+    """
+    try:
+        from .verify import verify as run_verify
+
+        reports = run_verify(list(paths) or [Path(".")], examples)
+    except ModuleNotFoundError as error:
+        if error.name != "hypothesis":
+            raise
+        _fail("verify needs hypothesis: pip install 'golem-codegen[verify]'")
+    for report in reports:
+        click.echo(report.line())
+    if not reports:
+        click.echo("no generated agents found: run `golem-codegen generate` first", err=True)
+    sys.exit(EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK)
+
+
+@main.group()
+def snapshots() -> None:
+    """Stored snapshots: the samples every later version of an agent must load."""
+
+
+@snapshots.command("export")
+@click.argument("agent_id")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".golem/oplog.db"),
+    show_default=True,
+    help="SQLite oplog store of a local executor.",
+)
+@click.option(
+    "--to",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Directory of stored snapshots [default: the `snapshots` key, else tests/golem_snapshots].",
+)
+def export(agent_id: str, store: Path, directory: Path | None) -> None:
+    """Write AGENT_ID's latest snapshot as DIR/<TypeName>/v<state version>-<hash>.json (or .bin)."""
+    from runtime_stub.testing.samples import export_latest
+
+    from .verify import samples_directory
+
+    if not store.is_file():
+        raise click.UsageError(f"no oplog store at {display_path(store)}")
+    target = directory if directory is not None else samples_directory([Path(".")])
+    try:
+        written = export_latest(store, agent_id, target)
+    except LookupError as error:
+        raise click.UsageError(str(error.args[0])) from None
+    click.echo(display_path(written))
+
+
+@main.command()
 @click.argument("code")
 def explain(code: str) -> None:
     """Print the documentation of a diagnostic code, with a bad and a good example."""

@@ -27,7 +27,7 @@ SKIPPED_DIRS = frozenset(
 )
 """Besides these, hidden directories (`.git`, `.tox`, `.venv`, `.golem`, ...) and virtualenvs
 under any name (a `pyvenv.cfg`, or a conda environment's `conda-meta`)."""
-CONFIG_KEYS = frozenset({"exclude", "select", "ignore"})
+CONFIG_KEYS = frozenset({"exclude", "select", "ignore", "snapshots"})
 
 
 class ConfigError(Exception):
@@ -43,6 +43,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     root: Path | None = None
     """Directory of the pyproject.toml the configuration came from; exclude globs are relative to it."""
+    snapshots: str = ""
+    """Where stored snapshots live, relative to `root` (SPEC §11; "" = tests/golem_snapshots)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +96,18 @@ def _read_config(pyproject: Path) -> Config:
             f"{display_path(pyproject)}: unknown key(s) in [tool.golem-codegen]: "
             f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS))})"
         )
-    values = {key: _string_list(pyproject, key, section.get(key, [])) for key in CONFIG_KEYS}
+    lists = ("exclude", "select", "ignore")
+    values = {key: _string_list(pyproject, key, section.get(key, [])) for key in lists}
     for key in ("select", "ignore"):
         _check_selectors(pyproject, key, values[key])
-    return Config(values["exclude"], values["select"], values["ignore"], pyproject.parent)
+    snapshots = section.get("snapshots", "")
+    if not isinstance(snapshots, str):
+        raise ConfigError(
+            f"{display_path(pyproject)}: [tool.golem-codegen] snapshots must be a string (a directory)"
+        )
+    return Config(
+        values["exclude"], values["select"], values["ignore"], pyproject.parent, snapshots
+    )
 
 
 def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:
