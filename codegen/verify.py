@@ -75,10 +75,20 @@ def load_agents(paths: Sequence[Path], config: Config | None = None) -> tuple[Ag
         root = path.resolve().parents[len(name.split(".")) - 1]
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
-        module = importlib.import_module(name)
+        module = _fresh_import(name, path.resolve())
         for agent_type in getattr(module, "AGENTS", ()):
             found[agent_type.type_name] = agent_type
     return tuple(found[name] for name in sorted(found))
+
+
+def _fresh_import(name: str, path: Path) -> Any:
+    """Import `name` from `path`, dropping a same-named package imported from elsewhere first."""
+    loaded = sys.modules.get(name)
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve() != path:
+        top = name.split(".")[0]
+        for cached in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+            del sys.modules[cached]
+    return importlib.import_module(name)
 
 
 def samples_directory(paths: Sequence[Path], config: Config | None = None) -> Path:

@@ -158,8 +158,8 @@ def test_the_api_functions_keep_their_names_beside_the_stage_packages() -> None:
         "from codegen.generate import plan, render\n"
         "from codegen.scan import module\n"
         "import codegen.run.pipeline\n"
-        "assert codegen.scan.__name__ == \"scan\" and callable(codegen.scan), codegen.scan\n"
-        "assert codegen.generate.__name__ == \"generate\" and callable(codegen.generate)\n"
+        'assert codegen.scan.__name__ == "scan" and callable(codegen.scan), codegen.scan\n'
+        'assert codegen.generate.__name__ == "generate" and callable(codegen.generate)\n'
         "result = codegen.scan(['codegen/scan/__init__.py'])\n"
         "assert type(result).__name__ == 'ScanResult' and codegen.ScanResult is type(result)\n"
     )

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from ..decorators import TRANSIENT
 from ..registry import AgentType
 from .recovery import Call
-from .roundtrip import agent_type_of
 
 __all__ = ["call_strategy", "constructor_strategy", "state_strategy", "strategy_for"]
 
@@ -46,7 +45,10 @@ _SCALARS: dict[Any, st.SearchStrategy[Any]] = {
 
 def state_strategy(agent_class: type[Any]) -> st.SearchStrategy[Any]:
     """Instances of an automatic-JSON agent with valid states: constructor fields, then the rest."""
-    agent_type_of(agent_class)  # the agent must be wired
+    if not dataclasses.is_dataclass(agent_class):
+        raise TypeError(
+            f"{agent_class.__qualname__} is not a dataclass: it has no automatic JSON state"
+        )
     return _instances(agent_class, 0, stored_only=True)
 
 
