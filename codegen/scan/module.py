@@ -22,7 +22,7 @@ from .annotations import TypeReader
 from .classes import ClassScanner
 from .context import Context, literal_value
 from .names import ImportTable
-from .parse import NESTING, START, parse
+from .parse import NESTING, START, on_big_stack, parse
 
 __all__ = ["ScanFailure", "ScannedFile", "scan_source"]
 
@@ -52,10 +52,7 @@ class ScanFailure:
 def scan_source(source: bytes, path: str, module: str) -> ScannedFile | ScanFailure:
     """Scan one file's bytes; never raises, and the same bytes always give the same anchors."""
     try:
-        parsed = parse(source, path)
-        if isinstance(parsed, Finding):
-            return ScanFailure(parsed)
-        return _scan(parsed, source, path, module)
+        return on_big_stack(lambda: _parse_and_scan(source, path, module))
     except (RecursionError, MemoryError):
         message = f"{NESTING}; simplify the expression"
         return ScanFailure(Finding("GLM900", message, path, span=START))
@@ -67,6 +64,13 @@ def scan_source(source: bytes, path: str, module: str) -> ScannedFile | ScanFail
             "please report this with the file that triggers it"
         )
         return ScanFailure(Finding("GLM900", message, path, span=START))
+
+
+def _parse_and_scan(source: bytes, path: str, module: str) -> ScannedFile | ScanFailure:
+    parsed = parse(source, path)
+    if isinstance(parsed, Finding):
+        return ScanFailure(parsed)
+    return _scan(parsed, source, path, module)
 
 
 def _scan(tree: cst.Module, source: bytes, path: str, module: str) -> ScannedFile:

@@ -2,7 +2,9 @@
 
 libcst's native parser crashes the process (stack overflow) on brackets nested a few thousand
 deep and slows down quadratically on very deep expressions, so files that could be that deep are
-checked first: brackets with C-speed byte passes, long lines with CPython's own parser.
+checked first: brackets with C-speed byte passes, long statements with CPython's own parser
+(`depth`). What is parsed is parsed and walked on a thread with a large stack and a recursion limit
+to match, so that the deepest tree allowed through never runs out of either.
 
 libcst validates every node it constructs (`CSTNode.__post_init__` calls `_validate`), which costs
 about 15% of a parse; the native parser only builds valid trees, so files are parsed with that
@@ -13,31 +15,82 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import threading
 import tokenize
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import libcst as cst
 
 from ..diagnostics import Finding
 from ..model import Span
+from .depth import MAX_BRACKETS, MAX_DEPTH, too_deep
 from .text import START, decode, undecodable
 
-__all__ = ["NESTING", "START", "parse", "unvalidated"]
+__all__ = ["NESTING", "START", "on_big_stack", "parse", "unvalidated"]
 
-MAX_BRACKETS = 200
-"""CPython's tokenizer refuses more nested brackets ("too many nested parentheses")."""
-MAX_DEPTH = 500
-"""Deepest expression tree (as CPython parses it) that libcst is asked to parse."""
-LONG_LINE = 1000
-"""Only files with a line this long (bytes) can hold an expression deep enough to matter."""
 NESTING = "cannot parse: nesting too deep for the parser"
 _AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
 _WHERE = re.compile(r"^(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?")
 _PASSTHROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
+STACK_BYTES = 512 << 20
+"""Virtual stack of the parsing thread (pages are committed only as used)."""
+RECURSION_LIMIT = 60 * MAX_DEPTH
+"""Python frames libcst's parser, visitors and metadata use on a MAX_DEPTH-deep tree, with room."""
+T = TypeVar("T")
+_stack_lock = threading.Lock()
+_deep_threads = 0
+_saved_limit = 0
+
+
+def on_big_stack(work: Callable[[], T]) -> T:
+    """`work()` on a thread with STACK_BYTES of stack and a recursion limit to match; its
+    exceptions are re-raised here. The limit is raised once for overlapping callers and restored
+    by the last one, since it is the interpreter's, not the thread's."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # handed to the caller, who decides
+            failure.append(error)
+
+    _raise_limit()
+    try:
+        with _stack_lock:
+            previous = threading.stack_size(STACK_BYTES)
+            try:
+                thread = threading.Thread(target=run, name="golem-parse", daemon=True)
+                thread.start()
+            finally:
+                threading.stack_size(previous)
+        thread.join()
+    finally:
+        _restore_limit()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _raise_limit() -> None:
+    global _deep_threads, _saved_limit
+    with _stack_lock:
+        _deep_threads += 1
+        if _deep_threads == 1:
+            _saved_limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_saved_limit, RECURSION_LIMIT))
+
+
+def _restore_limit() -> None:
+    global _deep_threads
+    with _stack_lock:
+        _deep_threads -= 1
+        if not _deep_threads:
+            sys.setrecursionlimit(_saved_limit)
 
 
 def parse(source: bytes, path: str) -> cst.Module | Finding:
@@ -46,11 +99,9 @@ def parse(source: bytes, path: str) -> cst.Module | Finding:
         text = decode(source)
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return undecodable(source, path, error)
-    too_deep = _too_deep(source, text)
-    if too_deep:
-        return Finding(
-            "GLM900", f"{NESTING} ({too_deep}); simplify the expression", path, span=START
-        )
+    reason = _too_deep(source, text)
+    if reason:
+        return Finding("GLM900", f"{NESTING} ({reason}); simplify the expression", path, span=START)
     try:
         with unvalidated():
             return cst.parse_module(text)
@@ -128,7 +179,7 @@ def _syntax_error(error: cst.ParserSyntaxError, text: str, path: str) -> Finding
 
 
 def _too_deep(source: bytes, text: str) -> str:
-    """Why libcst must not parse this file (nesting beyond CPython's limits), or ""."""
+    """Why libcst must not parse this file (nesting beyond what it handles safely), or ""."""
     brackets = source.translate(_AS_PARENS, _NOT_BRACKETS)
     if (
         len(brackets) > MAX_BRACKETS
@@ -136,12 +187,7 @@ def _too_deep(source: bytes, text: str) -> str:
         and _exact_brackets(text) > MAX_BRACKETS
     ):
         return f"more than {MAX_BRACKETS} nested brackets"
-    if len(source) > LONG_LINE:
-        lines = source.splitlines()
-        long_lines = [n for n, line in enumerate(lines, 1) if len(line) > LONG_LINE]
-        if long_lines:
-            return _ast_depth(text, long_lines)
-    return ""
+    return too_deep(source, text)
 
 
 def _may_nest_deeply(brackets: bytes) -> bool:
@@ -174,35 +220,3 @@ def _exact_brackets(text: str) -> int:
     except (tokenize.TokenError, SyntaxError):
         pass  # a broken file: what was read so far decides
     return deepest
-
-
-def _ast_depth(text: str, long_lines: list[int]) -> str:
-    """CPython's verdict on a file with very long lines: too deep for it, or deeper than MAX_DEPTH.
-
-    Only the parts of the tree that span a long line are walked (`long_lines`, sorted).
-    """
-    import ast
-
-    try:
-        tree = compile(text, "<scan>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (RecursionError, MemoryError):
-        return "CPython's parser gives up on it too"
-    except (SyntaxError, ValueError):
-        return ""  # newer syntax, or a real error libcst will report
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return f"an expression more than {MAX_DEPTH} levels deep"
-        for child in ast.iter_child_nodes(node):
-            first: int | None = getattr(child, "lineno", None)
-            if first is None or _spans_any(first, getattr(child, "end_lineno", first), long_lines):
-                stack.append((child, depth + 1))
-    return ""
-
-
-def _spans_any(first: int, last: int | None, lines: list[int]) -> bool:
-    """Whether one of the sorted `lines` lies within first..last."""
-    last = first if last is None else last
-    at = bisect_left(lines, first)
-    return at < len(lines) and lines[at] <= last

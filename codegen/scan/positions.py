@@ -9,6 +9,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from ..model import Anchor, Span
 from .module import ScannedFile
+from .parse import on_big_stack
 
 __all__ = ["locate"]
 
@@ -23,9 +24,10 @@ def locate(scanned: ScannedFile, anchors: Iterable[Anchor]) -> dict[Anchor, Span
     """
     wanted = list(anchors)
     try:
-        ranges: Mapping[cst.CSTNode, CodeRange] = MetadataWrapper(
-            scanned.tree, unsafe_skip_copy=True
-        ).resolve(PositionProvider)
+        wrapper = MetadataWrapper(scanned.tree, unsafe_skip_copy=True)
+        ranges: Mapping[cst.CSTNode, CodeRange] = on_big_stack(
+            lambda: wrapper.resolve(PositionProvider)
+        )
     except (RecursionError, MemoryError):
         ranges = {}
     spans: dict[Anchor, Span] = {}
