@@ -13,15 +13,26 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Finding, Severity, sort_key
+from .diagnostics import Diagnostic, Finding, Fix, Severity, sort_key
 from .discovery import Config
 from .model import Project
 from .run.pipeline import DEFAULT_OPTIONS, Options, Run
 
 if TYPE_CHECKING:
+    from .fix import FixedFile
     from .generate.plan import FileChange
 
-__all__ = ["CheckResult", "GenerateResult", "Options", "ScanResult", "check", "generate", "scan"]
+__all__ = [
+    "CheckResult",
+    "FixResult",
+    "GenerateResult",
+    "Options",
+    "ScanResult",
+    "check",
+    "fix",
+    "generate",
+    "scan",
+]
 
 PathLike = str | os.PathLike[str]
 GENERATOR_CODES = frozenset({"GLM040", "GLM041"})
@@ -30,6 +41,8 @@ RENDER_BLOCKERS = frozenset(
     {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
 )
 """Errors after which an agent's wiring cannot be rendered, suppressed or not."""
+FIX_ROUNDS = 25
+"""Rounds of fix-and-recheck before `fix` gives up on fixes that keep overlapping (like ruff)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +55,20 @@ class CheckResult:
     def failed(self, *, strict: bool = False) -> bool:
         """Whether the run fails: any error, or any warning too when strict."""
         return any(strict or d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """What `fix` changed (each file's bytes before and after) and the check of the result."""
+
+    files: tuple[FixedFile, ...]
+    remaining: CheckResult
+    written: bool
+
+    @property
+    def fixed(self) -> int:
+        """How many fixes were applied, over every round."""
+        return sum(f.fixes for f in self.files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +110,14 @@ def check(
     from .checks.rules import check_selectors
 
     check_selectors((*select, *ignore))
-    run = Run(paths, config, options)
+    return _check(Run(paths, config, options), select, ignore)
+
+
+def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResult:
+    from .fix import attach_fixes
+
     key = run.run_key("check", *select, "\0", *ignore)
-    stored = run.cached_result(key)
+    stored = run.cached_result(key) if key else None
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
@@ -94,9 +126,85 @@ def check(
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
-    diagnostics = tuple(sorted(found, key=sort_key))
-    run.store_result(key, diagnostics)
+    found += run.diagnostics(run.unused_suppressions(select, ignore), select, ignore)
+    diagnostics = attach_fixes(sorted(found, key=sort_key), run.sources)
+    if key:
+        run.store_result(key, diagnostics)
     return CheckResult(diagnostics, len(run.tree.sources))
+
+
+def fix(
+    paths: Sequence[PathLike] = (".",),
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    config: Config | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> FixResult:
+    """Apply the safe fixes (`unsafe`: all of them), re-check, repeat until nothing changes.
+
+    Each round applies the fixes of a file that do not overlap and re-checks the whole tree in
+    memory; files are written (atomically) once, at the end, and only with `write`. A file with
+    GLM900/GLM901 is never changed. `remaining` is the check of the result.
+    """
+    from .checks.rules import check_selectors
+    from .fix import fixed_source
+
+    check_selectors((*select, *ignore))
+    overlay: dict[str, bytes] = {}
+    originals: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for _ in range(FIX_ROUNDS):
+        run = Run(paths, config, options, overlay=overlay)
+        result = _check(run, select, ignore)
+        rounds = [
+            fixed_source(path, run.sources[path], fixes)
+            for path, fixes in _applicable(result.diagnostics, unsafe).items()
+            if path in run.sources
+        ]
+        done = [f for f in rounds if f is not None]
+        if not done:
+            break
+        for fixed in done:
+            originals.setdefault(fixed.path, fixed.before)
+            overlay[fixed.path] = fixed.after
+            counts[fixed.path] = counts.get(fixed.path, 0) + fixed.fixes
+    else:
+        result = _check(Run(paths, config, options, overlay=overlay), select, ignore)
+    files = _fixed_files(originals, overlay, counts)
+    if write:
+        _write(run, files)
+    return FixResult(files, result, write)
+
+
+def _applicable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> dict[str, list[Fix]]:
+    by_path: dict[str, list[Fix]] = {}
+    for d in diagnostics:
+        if d.fix is not None and (unsafe or d.fix.applicability == "safe"):
+            by_path.setdefault(d.path, []).append(d.fix)
+    return by_path
+
+
+def _fixed_files(
+    originals: dict[str, bytes], overlay: dict[str, bytes], counts: dict[str, int]
+) -> tuple[FixedFile, ...]:
+    from .fix import FixedFile
+
+    return tuple(
+        FixedFile(path, originals[path], overlay[path], counts[path])
+        for path in sorted(originals)
+        if overlay[path] != originals[path]
+    )
+
+
+def _write(run: Run, files: Sequence[FixedFile]) -> None:
+    from .generate.plan import write_atomic
+
+    where = {source.display: source.path for source in run.tree.sources}
+    for fixed in files:
+        write_atomic(where[fixed.path], fixed.after)
 
 
 def scan(
