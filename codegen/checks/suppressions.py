@@ -88,11 +88,11 @@ def _entry_problem(
     entry = written.upper()
     covered = [code for code in RULES if code.startswith(entry)]
     if not covered or entry == "ALL":
-        problem = selector_problem(written) if entry != "ALL" else None
-        hint = problem.partition("; ")[2] if problem and "; did you mean" in problem else ""
+        problem = selector_problem(written) or ""
+        hint = problem.partition("; ")[2] if "; did you mean" in problem else ""
         return (
             f'"{written}" in `# golem: ignore[...]` is not a diagnostic code'
-            f"{'; ' + hint if hint else ''}; remove it (or correct it)"
+            f"{f' ({hint})' if hint else ''}; remove it or correct it"
         )
     if (line, entry) in used or not all(reported(code) for code in covered):
         return None

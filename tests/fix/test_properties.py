@@ -75,7 +75,7 @@ def agent_file(draw: st.DrawFn, index: int) -> str:
 trees = st.integers(1, 3).flatmap(lambda n: st.tuples(*(agent_file(i) for i in range(n))))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources=trees, unsafe=st.booleans())
 def test_fix_touches_only_fixable_files_keeps_them_valid_and_is_idempotent(
     sources: tuple[str, ...], unsafe: bool
