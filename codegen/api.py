@@ -159,10 +159,11 @@ def fix(
     for _ in range(FIX_ROUNDS):
         run = Run(paths, config, options, overlay=overlay)
         result = _check(run, select, ignore)
+        checked = {source.display for source in run.tree.sources}
         rounds = [
             fixed_source(path, run.sources[path], fixes)
             for path, fixes in _applicable(result.diagnostics, unsafe).items()
-            if path in run.sources
+            if path in checked and path in run.sources
         ]
         done = [f for f in rounds if f is not None]
         if not done:

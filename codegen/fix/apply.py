@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..diagnostics import Fix
+from ..scan.parse import parse
 from .edits import apply_fixes
 from .imports import prune_imports
 
@@ -38,8 +39,9 @@ def decoded(data: bytes) -> str:
 def fixed_source(path: str, data: bytes, fixes: Iterable[Fix]) -> FixedFile | None:
     """`data` with the fixes that do not overlap applied, or None when none applies.
 
-    The result is never one that does not parse or compile while `data` did: such a round is
-    dropped whole (a fixer bug must not cost the user their file).
+    The result always parses and compiles: a round that would break the file is dropped whole
+    (a fixer bug must not cost the user their file). Parsing goes through the scanner's guards,
+    as the file may be one the scanner never parsed (a suppression in any module).
     """
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -47,36 +49,27 @@ def fixed_source(path: str, data: bytes, fixes: Iterable[Fix]) -> FixedFile | No
     except (UnicodeDecodeError, LookupError, SyntaxError):
         return None
     new_text, count = apply_fixes(text, fixes)
-    if count and new_text != text:
-        new_text = _pruned(text, new_text)
-    if not count or new_text == text or not _still_valid(path, text, new_text):
+    if not count or new_text == text:
         return None
     try:
         after = new_text.encode(encoding)
     except UnicodeEncodeError:
         return None
+    if not _parses(path, after) or not _compiles(path, after):
+        return None
+    if _parses(path, data):
+        pruned = prune_imports(text, new_text).encode(encoding)
+        after = pruned if pruned != after and _compiles(path, pruned) else after
     return FixedFile(path, data, after, count)
 
 
-def _pruned(text: str, new_text: str) -> str:
-    """Imports the fixes left unused go too (unchanged when the new text does not parse)."""
+def _parses(path: str, data: bytes) -> bool:
+    return isinstance(parse(data, path), cst.Module)
+
+
+def _compiles(path: str, data: bytes) -> bool:
     try:
-        return prune_imports(text, new_text)
-    except cst.ParserSyntaxError:
-        return new_text
-
-
-def _still_valid(path: str, old: str, new: str) -> bool:
-    try:
-        cst.parse_module(new)
-    except cst.ParserSyntaxError:
-        return False
-    return _compiles(path, new) or not _compiles(path, old)
-
-
-def _compiles(path: str, text: str) -> bool:
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
+        compile(data, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
