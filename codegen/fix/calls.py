@@ -15,7 +15,7 @@ from typing import Final
 import libcst as cst
 
 from ..diagnostics import Applicability, Fix
-from .imports import runtime_name
+from .imports import removed_import, runtime_name, taken_over
 from .tree import SourceText
 
 __all__ = ["durable_stand_in_fix"]
@@ -59,11 +59,16 @@ def durable_stand_in_fix(source: SourceText, call: cst.Call) -> Fix | None:
         return None
     name, render, applicability = rewrite
     imported = runtime_name(source, name, call)
+    calls, removals = [call], []
+    if callee in _SIMPLE and (imported is None or imported.local != name):
+        takeover = taken_over(source, name, callee, call)
+        if takeover is not None and (removals := removed_import(source, name)):
+            calls, imported = takeover
     if imported is None:
         return None
     replacement = render(imported.local)
-    edits = [source.span_edit(call, replacement)]
-    edits += [imported.edit] if imported.edit is not None else []
+    edits = [source.span_edit(each, replacement) for each in calls]
+    edits += [*removals, *([imported.edit] if imported.edit is not None else [])]
     return Fix(applicability, f"replace with `{_one_line(replacement)}`", tuple(edits))
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import ImportAssignment
+from libcst.metadata import GlobalScope, ImportAssignment
 
 from ..diagnostics import Edit
 from .tree import SourceText
 
-__all__ = ["RUNTIME", "Imported", "runtime_name"]
+__all__ = ["RUNTIME", "Imported", "prune_imports", "runtime_name", "taken_over"]
 
 RUNTIME = "runtime_stub"
 
@@ -39,6 +39,62 @@ def runtime_name(source: SourceText, name: str, where: cst.CSTNode) -> Imported 
         if all(_imports_runtime(binding, name) for binding in bindings):
             return Imported(local, None)
     return None
+
+
+def taken_over(
+    source: SourceText, name: str, callee: str, where: cst.CSTNode
+) -> tuple[list[cst.Call], Imported] | None:
+    """`import random` used only as `random.random()`: every such call, and the import of the
+    durable `random` that replaces the module's import; None when `name` has other uses."""
+    scope = source.scopes.get(where)
+    bindings = list(scope[name]) if scope is not None and name in scope else []
+    calls: list[cst.Call] = []
+    for binding in bindings:
+        if not (
+            isinstance(binding, ImportAssignment)
+            and isinstance(binding.scope, GlobalScope)
+            and _prunable(binding.node)
+        ):
+            return None
+        for access in binding.references:
+            call = _call_of(source, access.node)
+            if call is None or call.args or callee not in source.qualified_names(call.func):
+                return None
+            calls.append(call)
+    if not calls:
+        return None
+    edit = _import_edit(source, name, name)
+    return calls, Imported(name, edit)
+
+
+def removed_import(source: SourceText, name: str) -> list[Edit]:
+    """The edits that remove the module-level imports binding `name` (whole lines if alone)."""
+    edits = []
+    for statement in source.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            trimmed = _trimmed(small, {name})
+            if trimmed is small:
+                continue
+            if trimmed is None and len(statement.body) == 1:
+                where = source.ranges[statement]
+                end = where.end.line + 1
+                stop = source.offset(end, 1) if end <= source.lines else len(source.text)
+                edits.append(source.edit(source.offset(where.start.line, 1), stop, ""))
+            elif trimmed is not None:
+                edits.append(source.span_edit(small, source.code(trimmed)))
+            else:
+                return []  # `import random; x = 1`: not worth a rewrite
+    return edits
+
+
+def _call_of(source: SourceText, node: cst.CSTNode) -> cst.Call | None:
+    """The call whose callee `node` is (`random()`) or starts (`random.random()`)."""
+    parent = source.parents.get(node)
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        node, parent = parent, source.parents.get(parent)
+    return parent if isinstance(parent, cst.Call) and parent.func is node else None
 
 
 def _imports_runtime(binding: object, name: str) -> bool:
