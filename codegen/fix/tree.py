@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -9,15 +10,7 @@ from functools import cached_property
 from typing import TypeVar
 
 import libcst as cst
-from libcst.metadata import (
-    CodeRange,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
-    Scope,
-    ScopeProvider,
-)
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
 from ..diagnostics import Edit
 from ..model import Span
@@ -94,12 +87,20 @@ class SourceText:
 
     @cached_property
     def parents(self) -> Mapping[cst.CSTNode, cst.CSTNode]:
-        """Each node's parent."""
-        return self._wrapper.resolve(ParentNodeProvider)
+        """Each node's parent, read from the node fields (libcst's provider rebuilds the tree)."""
+        found: dict[cst.CSTNode, cst.CSTNode] = {}
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            for child in _children(node):
+                found[child] = node
+                stack.append(child)
+        return found
 
     @cached_property
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
-        """The scope each node is in (for names that a rewrite introduces)."""
+        """The scope each node is in: for qualified names and the names a rewrite introduces
+        (resolved only for the fixers that need them: it costs several parses)."""
         return self._wrapper.resolve(ScopeProvider)
 
     @cached_property
@@ -118,10 +119,10 @@ class SourceText:
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         """The qualified names `node` may refer to, through the file's imports."""
-        names: object = self._wrapper.resolve(QualifiedNameProvider).get(node, set())
-        if callable(names):  # libcst computes qualified names lazily (`LazyValue`)
-            names = names()
-        return {name.name for name in names} if isinstance(names, set) else set()
+        scope = self.scopes.get(node)
+        if scope is None:
+            return set()
+        return {name.name for name in scope.get_qualified_names_for(node)}
 
     def span_edit(self, node: cst.CSTNode, replacement: str) -> Edit:
         """Replace the text of `node` (not its parentheses) with `replacement`."""
@@ -139,6 +140,25 @@ class SourceText:
     def code(self, node: cst.CSTNode) -> str:
         """The source of a (new) node as this file would write it."""
         return self.module.code_for_node(node)
+
+
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes directly below `node`, from its dataclass fields."""
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    children: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            children.append(value)
+        elif isinstance(value, tuple | list):
+            children += [item for item in value if isinstance(item, cst.CSTNode)]
+    return children
 
 
 def _common_length(first: str, second: str, *, reverse: bool) -> int:
