@@ -11,12 +11,14 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import GlobalScope, ImportAssignment
 
-from ..diagnostics import Edit
+from ..diagnostics import Edit, suppressed
 from .tree import SourceText
 
 __all__ = ["RUNTIME", "Imported", "prune_imports", "runtime_name", "taken_over"]
 
 RUNTIME = "runtime_stub"
+STAND_IN_CODE = "GLM033"
+"""Calls a `# golem: ignore[GLM033]` keeps are never replaced along with the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ def taken_over(
             call = _call_of(source, access.node)
             if call is None or call.args or callee not in source.qualified_names(call.func):
                 return None
+            if call is not where and suppressed(STAND_IN_CODE, source.line(_line(source, call))):
+                return None  # the user kept this one on purpose
             calls.append(call)
     if not calls:
         return None
@@ -87,6 +91,10 @@ def removed_import(source: SourceText, name: str) -> list[Edit]:
             else:
                 return []  # `import random; x = 1`: not worth a rewrite
     return edits
+
+
+def _line(source: SourceText, node: cst.CSTNode) -> int:
+    return source.ranges[node].start.line
 
 
 def _call_of(source: SourceText, node: cst.CSTNode) -> cst.Call | None:
