@@ -114,8 +114,6 @@ def check(
 
 
 def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResult:
-    from .fix import attach_fixes
-
     key = run.run_key("check", *select, "\0", *ignore)
     stored = run.cached_result(key) if key else None
     if stored is not None:
@@ -127,7 +125,11 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
         changes = _plan(run, project, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
     found += run.diagnostics(run.unused_suppressions(select, ignore), select, ignore)
-    diagnostics = attach_fixes(sorted(found, key=sort_key), run.sources)
+    diagnostics = tuple(sorted(found, key=sort_key))
+    if any(code in _fixable_codes() for code in {d.code for d in diagnostics}):
+        from .fix import attach_fixes  # libcst: only when something may be fixed
+
+        diagnostics = attach_fixes(diagnostics, run.sources)
     if key:
         run.store_result(key, diagnostics)
     return CheckResult(diagnostics, len(run.tree.sources))
@@ -178,6 +180,13 @@ def fix(
     if write:
         _write(run, files)
     return FixResult(files, result, write)
+
+
+def _fixable_codes() -> frozenset[str]:
+    """The codes whose rules declare a fix (each has a fixer: the tests hold the two together)."""
+    from .checks.rules import RULES
+
+    return frozenset(code for code, rule in RULES.items() if rule.autofix is not None)
 
 
 def _applicable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> dict[str, list[Fix]]:

@@ -154,7 +154,7 @@ def check(
     jobs: int | None,
 ) -> None:
     """Scan PATHS, run every check, print diagnostics; writes nothing unless --fix."""
-    from .fix import applicable
+    from .diagnostics import applicable
 
     options = _options(no_cache, jobs)
     if fix or diff:

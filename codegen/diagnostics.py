@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Literal
 
@@ -21,6 +21,7 @@ __all__ = [
     "Fix",
     "Rule",
     "Severity",
+    "applicable",
     "comment_of",
     "selected",
     "sort_key",
@@ -128,6 +129,16 @@ class Diagnostic:
     message: str
     fix: Fix | None = field(default=None, compare=False)
     """The rewrite `check --fix` would apply (attached by `codegen.fix`), or None."""
+
+
+def applicable(diagnostics: Iterable[Diagnostic], unsafe: bool) -> tuple[Diagnostic, ...]:
+    """The diagnostics with only the fixes `--fix` applies: unsafe ones with `unsafe` only."""
+    return tuple(
+        replace(d, fix=None)
+        if d.fix is not None and d.fix.applicability == "unsafe" and not unsafe
+        else d
+        for d in diagnostics
+    )
 
 
 # --------------------------------------------------------------------------- output formats

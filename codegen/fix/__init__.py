@@ -8,13 +8,12 @@ edits of its file); `apply_fixes` applies the fixes of one file that do not over
 from __future__ import annotations
 
 from .apply import FixedFile, decoded, fixed_source
-from .attach import FIXERS, applicable, attach_fixes
+from .attach import FIXERS, attach_fixes
 from .edits import apply_fixes
 
 __all__ = [
     "FIXERS",
     "FixedFile",
-    "applicable",
     "apply_fixes",
     "attach_fixes",
     "decoded",

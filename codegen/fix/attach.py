@@ -23,7 +23,7 @@ from .suppressions import remove_suppression
 from .tree import SourceText
 from .wrappers import remove_wrapper
 
-__all__ = ["FIXERS", "applicable", "attach_fixes"]
+__all__ = ["FIXERS", "attach_fixes"]
 
 UNFIXABLE_FILE: Final = frozenset({"GLM900", "GLM901"})
 IDEMPOTENCE: Final = ("runtime_stub.idempotence_mode", "runtime_stub.durability.idempotence_mode")
@@ -51,16 +51,6 @@ def attach_fixes(
         fix = _fix(fixer, source, diagnostic) if source is not None else None
         result.append(replace(diagnostic, fix=fix) if fix is not None else diagnostic)
     return tuple(result)
-
-
-def applicable(diagnostics: Iterable[Diagnostic], unsafe: bool) -> tuple[Diagnostic, ...]:
-    """The diagnostics with only the fixes `--fix` applies (unsafe ones with `unsafe` only)."""
-    return tuple(
-        replace(d, fix=None)
-        if d.fix is not None and d.fix.applicability == "unsafe" and not unsafe
-        else d
-        for d in diagnostics
-    )
 
 
 def _source(data: bytes) -> SourceText | None:

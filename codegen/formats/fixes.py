@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
-from ..fix import FixedFile, decoded
+
+if TYPE_CHECKING:
+    from ..fix import FixedFile
 
 __all__ = ["fixable_summary", "fixed_summary", "unified_diff"]
 
 
 def unified_diff(fixed: FixedFile) -> str:
     """The unified diff of one fixed file, `a/PATH` -> `b/PATH` (apply with `patch -p1`)."""
+    from ..fix import decoded
+
     lines = difflib.unified_diff(
         _lines(decoded(fixed.before)),
         _lines(decoded(fixed.after)),

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codegen.api import check
-from codegen.fix import applicable
+from codegen.diagnostics import applicable
 from codegen.formats import format_text
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "diagnostics"

@@ -160,3 +160,12 @@ def test_explain_prints_the_fix_with_its_before_and_after() -> None:
     assert text.index("Good:") < text.index("Before:") < text.index("After `--fix`:")
     assert "`golem-codegen check --fix --unsafe-fixes` (unsafe)" in explain("GLM031")
     assert "Fixable" not in explain("GLM003")
+
+
+def test_a_check_with_nothing_to_fix_never_loads_the_fixers(tmp_path: Path) -> None:
+    """Trees without agents are checked without parsing: the fixers (libcst) stay unloaded."""
+    (tmp_path / "helpers.py").write_text("X = 1  # a comment\n", encoding="utf-8")
+    command = [sys.executable, "-X", "importtime", "-m", "codegen", "check", "--no-cache"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "codegen.fix" not in result.stderr and "libcst" not in result.stderr

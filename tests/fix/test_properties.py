@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codegen.api import check
-from codegen.fix import applicable
+from codegen.diagnostics import applicable
 
 from .support import NO_CACHE, fixed_in, inside
 
