@@ -13,22 +13,34 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Finding, Severity, sort_key
-from .discovery import Config, display_path
+from .diagnostics import Diagnostic, Finding, Fix, Severity, sort_key
+from .discovery import Config
+from .evolution import (
+    StateResult,
+    forget,
+    gate_findings,
+    judge_gate,
+    lock_change,
+    read_gate,
+    state,
+)
 from .model import Project
 from .run.pipeline import DEFAULT_OPTIONS, Options, Run
 from .state.lock import LOCK_NAME
 
 if TYPE_CHECKING:
+    from .fix import FixedFile
     from .generate.plan import FileChange
-    from .state.gate import Gate, GateResult
+
 __all__ = [
     "CheckResult",
+    "FixResult",
     "GenerateResult",
     "Options",
     "ScanResult",
     "StateResult",
     "check",
+    "fix",
     "forget",
     "generate",
     "scan",
@@ -42,6 +54,8 @@ RENDER_BLOCKERS = frozenset(
     {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
 )
 """Errors after which an agent's wiring cannot be rendered, suppressed or not."""
+FIX_ROUNDS = 25
+"""Rounds of fix-and-recheck before `fix` gives up on fixes that keep overlapping (like ruff)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,20 @@ class CheckResult:
     def failed(self, *, strict: bool = False) -> bool:
         """Whether the run fails: any error, or any warning too when strict."""
         return any(strict or d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """What `fix` changed (each file's bytes before and after) and the check of the result."""
+
+    files: tuple[FixedFile, ...]
+    remaining: CheckResult
+    written: bool
+
+    @property
+    def fixed(self) -> int:
+        """How many fixes were applied, over every round."""
+        return sum(f.fixes for f in self.files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +123,112 @@ def check(
     from .checks.rules import check_selectors
 
     check_selectors((*select, *ignore))
-    run = Run(paths, config, options)
-    gate = _read_gate(run)
+    return _check(Run(paths, config, options), select, ignore)
+
+
+def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResult:
+    gate = read_gate(run)
     key = run.run_key("check", *select, "\0", *ignore, "\0", gate.lock_text)
-    stored = run.cached_result(key)
+    stored = run.cached_result(key) if key else None
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project), *_gate_findings(project, gate)]
+    findings = [*run.failures, *_run_checks(project), *gate_findings(project, gate)]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
         found += run.diagnostics(_generated_findings(changes), select, ignore)
+    found += run.diagnostics(run.unused_suppressions(select, ignore), select, ignore)
     diagnostics = tuple(sorted(found, key=sort_key))
-    run.store_result(key, diagnostics)
+    if any(code in _fixable_codes() for code in {d.code for d in diagnostics}):
+        from .fix import attach_fixes  # libcst: only when something may be fixed
+
+        diagnostics = attach_fixes(diagnostics, run.sources)
+    if key:
+        run.store_result(key, diagnostics)
     return CheckResult(diagnostics, len(run.tree.sources))
+
+
+def fix(
+    paths: Sequence[PathLike] = (".",),
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    config: Config | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> FixResult:
+    """Apply the safe fixes (`unsafe`: all of them), re-check, repeat until nothing changes.
+
+    Each round applies the fixes of a file that do not overlap and re-checks the whole tree in
+    memory; files are written (atomically) once, at the end, and only with `write`. A file with
+    GLM900/GLM901 is never changed. `remaining` is the check of the result.
+    """
+    from .checks.rules import check_selectors
+    from .fix import fixed_source
+
+    check_selectors((*select, *ignore))
+    overlay: dict[str, bytes] = {}
+    originals: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for _ in range(FIX_ROUNDS):
+        run = Run(paths, config, options, overlay=overlay)
+        result = _check(run, select, ignore)
+        checked = {source.display for source in run.tree.sources}
+        rounds = [
+            fixed_source(path, run.sources[path], fixes)
+            for path, fixes in _applicable(result.diagnostics, unsafe).items()
+            if path in checked and path in run.sources
+        ]
+        done = [f for f in rounds if f is not None]
+        if not done:
+            break
+        for fixed in done:
+            originals.setdefault(fixed.path, fixed.before)
+            overlay[fixed.path] = fixed.after
+            counts[fixed.path] = counts.get(fixed.path, 0) + fixed.fixes
+    else:
+        result = _check(Run(paths, config, options, overlay=overlay), select, ignore)
+    files = _fixed_files(originals, overlay, counts)
+    if write:
+        _write(run, files)
+    return FixResult(files, result, write)
+
+
+def _fixable_codes() -> frozenset[str]:
+    """The codes whose rules declare a fix (each has a fixer: the tests hold the two together)."""
+    from .checks.rules import RULES
+
+    return frozenset(code for code, rule in RULES.items() if rule.autofix is not None)
+
+
+def _applicable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> dict[str, list[Fix]]:
+    by_path: dict[str, list[Fix]] = {}
+    for d in diagnostics:
+        if d.fix is not None and (unsafe or d.fix.applicability == "safe"):
+            by_path.setdefault(d.path, []).append(d.fix)
+    return by_path
+
+
+def _fixed_files(
+    originals: dict[str, bytes], overlay: dict[str, bytes], counts: dict[str, int]
+) -> tuple[FixedFile, ...]:
+    from .fix import FixedFile
+
+    return tuple(
+        FixedFile(path, originals[path], overlay[path], counts[path])
+        for path in sorted(originals)
+        if overlay[path] != originals[path]
+    )
+
+
+def _write(run: Run, files: Sequence[FixedFile]) -> None:
+    from .generate.plan import write_atomic
+
+    where = {source.display: source.path for source in run.tree.sources}
+    for fixed in files:
+        write_atomic(where[fixed.path], fixed.after)
 
 
 def scan(
@@ -134,12 +253,12 @@ def generate(
 ) -> GenerateResult:
     """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
     run = Run(paths, config, options)
-    gate = _read_gate(run)
+    gate = read_gate(run)
     project = run.project()
-    judged = _judge(project, gate) if project.agents or gate.lock is not None else None
+    judged = judge_gate(project, gate) if project.agents or gate.lock is not None else None
     findings = [*run.failures, *_run_checks(project), *(judged.findings if judged else ())]
     found = run.diagnostics(findings, (), ())
-    changes = (*_plan(run, project, found, findings), *_lock_change(run, gate, judged))
+    changes = (*_plan(run, project, found, findings), *lock_change(run, gate, judged))
     diagnostics = tuple(
         sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
     )
@@ -205,91 +324,3 @@ def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:
 
     generated = [c for c in changes if c.action != "create" and c.path.name != LOCK_NAME]
     return generated_findings(generated)
-
-
-def state(
-    paths: Sequence[PathLike] = (".",),
-    *,
-    config: Config | None = None,
-    options: Options = DEFAULT_OPTIONS,
-) -> StateResult:
-    """The state versions, migrations and lock difference of every locked agent (SPEC §10)."""
-    run = Run(paths, config, options)
-    gate = _read_gate(run)
-    project = run.project()
-    judged = _judge(project, gate)
-    diagnostics = run.diagnostics([*run.failures, *judged.findings], (), ())
-    return StateResult(judged, diagnostics, gate.lock_path)
-
-
-def forget(type_name: str, paths: Sequence[PathLike] = (".",)) -> Path:
-    """Drop `type_name`'s history from the lock (`state forget`); returns the lock's path.
-
-    Raises LockError when there is no lock or it does not record `type_name`.
-    """
-    from .generate.plan import write_atomic
-    from .state.lock import Lock, LockError
-
-    run = Run(paths, None, Options(cache=False))
-    path = _lock_path(run)
-    gate = _read_gate(run)
-    if gate.lock is None or type_name not in gate.lock.agents:
-        known = ", ".join(gate.lock.agents) if gate.lock is not None else ""
-        where = f"records only: {known}" if known else "records no agent type"
-        raise LockError(f"{gate.lock_path}: agent type {type_name!r} is not locked ({where})")
-    remaining = {name: v for name, v in gate.lock.agents.items() if name != type_name}
-    write_atomic(path, Lock(remaining).text().encode("utf-8"))
-    return path
-
-
-@dataclass(frozen=True, slots=True)
-class StateResult:
-    """What `state` reports: the gate's verdicts and findings, and where the lock is."""
-
-    judged: GateResult
-    diagnostics: tuple[Diagnostic, ...]
-    lock_path: str
-
-
-def _lock_path(run: Run) -> Path:
-    first = run.given[0].resolve()
-    root = run.config.root or (first if first.is_dir() else first.parent)
-    return root / LOCK_NAME
-
-
-def _read_gate(run: Run) -> Gate:
-    """The lock of the run's project (a broken one raises LockError) and where the run stands."""
-    from .state.gate import Gate
-    from .state.lock import read_lock
-
-    path = _lock_path(run)
-    found = read_lock(path)
-    root = path.parent
-    covers = any(root == p.resolve() or root.is_relative_to(p.resolve()) for p in run.given)
-    lock, text = found if found is not None else (None, "")
-    return Gate(lock, text, display_path(path), covers, bool(run.tree.generated))
-
-
-def _judge(project: Project, gate: Gate) -> GateResult:
-    from .state.gate import judge
-
-    return judge(project, gate)
-
-
-def _gate_findings(project: Project, gate: Gate) -> list[Finding]:
-    """GLM050-GLM055; a tree without agents and without a lock costs no import."""
-    if not project.agents and gate.lock is None:
-        return []
-    return list(_judge(project, gate).findings)
-
-
-def _lock_change(run: Run, gate: Gate, judged: GateResult | None) -> tuple[FileChange, ...]:
-    """The lock as a planned file change: created, updated, or left as it is."""
-    from .generate.plan import FileChange
-
-    new = judged.lock_text() if judged is not None else None
-    old = gate.lock_text if gate.lock is not None else None
-    if new is None or new == old:
-        return ()
-    path = _lock_path(run)
-    return (FileChange(path, "create" if old is None else "update", old, new),)

@@ -137,6 +137,9 @@ def run() -> None:
 @click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Fixes that may change behaviour count too.")
+@click.option("--diff", is_flag=True, help="Print the diff of the fixes instead of writing them.")
 @run_options
 def check(
     paths: tuple[Path, ...],
@@ -144,16 +147,63 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
-    """Scan PATHS, run every check, print diagnostics; writes nothing."""
+    """Scan PATHS, run every check, print diagnostics; writes nothing unless --fix."""
+    from .diagnostics import applicable
+
     options = _options(no_cache, jobs)
-    result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
-    _print_diagnostics(result.diagnostics, output_format)
+    if fix or diff:
+        result = _fix(paths, select, ignore, options, unsafe=unsafe_fixes, diff=diff)
+    else:
+        result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
+    _print_diagnostics(applicable(result.diagnostics, unsafe_fixes), output_format)
     if output_format == "text":
         _summary(result.diagnostics, result.files)
+        _fixable(result.diagnostics, unsafe_fixes)
     sys.exit(EXIT_FAILED if result.failed(strict=strict) else EXIT_OK)
+
+
+def _fix(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    options: api.Options,
+    *,
+    unsafe: bool,
+    diff: bool,
+) -> api.CheckResult:
+    """`check --fix`: write the fixes and return what is left; `--diff`: print them and exit."""
+    from .formats.fixes import fixed_summary, unified_diff
+
+    result = api.fix(
+        paths or (Path("."),),
+        unsafe=unsafe,
+        write=not diff,
+        select=select,
+        ignore=ignore,
+        options=options,
+    )
+    if diff:
+        for fixed in result.files:
+            click.echo(unified_diff(fixed), nl=False)
+        click.echo(fixed_summary(result.files, written=False), err=True)
+        sys.exit(EXIT_FAILED if result.files else EXIT_OK)
+    if result.files:
+        click.echo(fixed_summary(result.files, written=True), err=True)
+    return result.remaining
+
+
+def _fixable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> None:
+    from .formats.fixes import fixable_summary
+
+    line = fixable_summary(diagnostics, unsafe)
+    if line is not None:
+        click.echo(line, err=True)
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Literal
 
 from .model import Anchor, Span
 
 __all__ = [
+    "SUPPRESSION",
     "TOOL_NAME",
+    "Applicability",
+    "AutoFix",
     "Diagnostic",
+    "Edit",
     "Finding",
+    "Fix",
     "Rule",
     "Severity",
+    "applicable",
     "comment_of",
     "selected",
     "sort_key",
     "sorted_diagnostics",
     "suppressed",
+    "suppressing",
 ]
 
 
@@ -29,6 +36,25 @@ class Severity(Enum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+Applicability = Literal["safe", "unsafe"]
+"""A safe fix keeps what the code does (`--fix`); an unsafe one may not (`--unsafe-fixes`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AutoFix:
+    """How a rule's problems are fixed by `check --fix`, declared with the rule (SPEC §13).
+
+    `applicability` is "sometimes" when it depends on the case (`summary` says when). `before`
+    is a single file `agents.py` like `Rule.bad`; `after` is what `--fix` (with
+    `--unsafe-fixes` unless the fix is "safe") makes of it, byte for byte: the tests run it.
+    """
+
+    applicability: Literal["safe", "unsafe", "sometimes"]
+    summary: str
+    before: str
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +76,8 @@ class Rule:
     bad: str
     good: str
     examples: Literal["source", "prose"] = "source"
+    autofix: AutoFix | None = None
+    """The fix `check --fix` applies, or None when the problem has no one right answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +97,24 @@ class Finding:
     """The agent's decorator: a `# golem: ignore` on that line suppresses the finding too."""
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of `span` (end exclusive; empty for an insertion) with `content`."""
+
+    span: Span
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """The rewrite of one diagnostic: edits of its file that are applied together or not at all."""
+
+    applicability: Applicability
+    message: str
+    """What the fix does, in a few words (`remove idempotence_mode(True)`)."""
+    edits: tuple[Edit, ...]
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """A located problem, ordered by path, line, column, code."""
@@ -81,6 +127,18 @@ class Diagnostic:
     end_column: int
     severity: Severity
     message: str
+    fix: Fix | None = field(default=None, compare=False)
+    """The rewrite `check --fix` would apply (attached by `codegen.fix`), or None."""
+
+
+def applicable(diagnostics: Iterable[Diagnostic], unsafe: bool) -> tuple[Diagnostic, ...]:
+    """The diagnostics with only the fixes `--fix` applies: unsafe ones with `unsafe` only."""
+    return tuple(
+        replace(d, fix=None)
+        if d.fix is not None and d.fix.applicability == "unsafe" and not unsafe
+        else d
+        for d in diagnostics
+    )
 
 
 # --------------------------------------------------------------------------- output formats
@@ -100,7 +158,7 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 # --------------------------------------------------------------------------- suppression, selection
 
-_IGNORE = re.compile(r"golem\s*:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.IGNORECASE)
+SUPPRESSION = re.compile(r"golem\s*:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.IGNORECASE)
 
 
 def comment_of(line_text: str) -> str | None:
@@ -132,16 +190,23 @@ def suppressed(code: str, line_text: str) -> bool:
 
     Case-insensitive and whitespace tolerant; an entry may also be a prefix (`ignore[GLM03]`).
     """
+    return bool(suppressing(code, line_text))
+
+
+def suppressing(code: str, line_text: str) -> list[str]:
+    """The entries of this line's suppressions that cover `code`, upper-cased ("" for a bare
+    `# golem: ignore`): what makes a suppression used, for GLM902."""
     comment = comment_of(line_text)
     if comment is None:
-        return False
-    for match in _IGNORE.finditer(comment):
+        return []
+    found: list[str] = []
+    for match in SUPPRESSION.finditer(comment):
         if match.group(1) is None:
-            return True
+            found.append("")
+            continue
         entries = [entry.strip().upper() for entry in match.group(1).split(",")]
-        if any(entry and code.upper().startswith(entry) for entry in entries):
-            return True
-    return False
+        found += [entry for entry in entries if entry and code.upper().startswith(entry)]
+    return found
 
 
 def selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:

@@ -70,7 +70,17 @@ def test_every_package_says_what_its_stage_takes_and_returns() -> None:
 
 def test_the_stages_are_folders() -> None:
     folders = {module_name(p / "__init__.py") for p in packages()}
-    for stage in ("scan", "resolve", "checks", "state", "generate", "formats", "run", "plugins"):
+    for stage in (
+        "scan",
+        "resolve",
+        "checks",
+        "state",
+        "generate",
+        "fix",
+        "formats",
+        "run",
+        "plugins",
+    ):
         assert f"codegen.{stage}" in folders
     for room in ("snapshot", "executor", "oplog"):
         assert f"runtime_stub.{room}" in folders
@@ -130,10 +140,19 @@ def test_the_runtime_never_imports_the_tool() -> None:
 def test_early_stages_know_nothing_of_later_ones() -> None:
     graph = import_graph()
     later = {
-        "codegen.scan": ("resolve", "checks", "state", "generate", "formats", "run", "plugins"),
-        "codegen.resolve": ("checks", "state", "generate", "formats", "run", "plugins"),
-        "codegen.checks": ("state", "generate", "formats", "run", "plugins"),
-        "codegen.state": ("generate", "formats", "run", "plugins"),
+        "codegen.scan": (
+            "resolve",
+            "checks",
+            "state",
+            "generate",
+            "fix",
+            "formats",
+            "run",
+            "plugins",
+        ),
+        "codegen.resolve": ("checks", "state", "generate", "fix", "formats", "run", "plugins"),
+        "codegen.checks": ("state", "generate", "fix", "formats", "run", "plugins"),
+        "codegen.state": ("generate", "fix", "formats", "run", "plugins"),
         "codegen.generate": ("formats", "run", "plugins"),
     }
     for name, targets in graph.items():

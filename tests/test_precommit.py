@@ -100,3 +100,34 @@ def test_a_stale_wiring_module_is_fixed_then_the_commit_passes(
     git("add", "-A", cwd=work, env=env)
     second = git("commit", "-m", "orders can be gifts", cwd=work, env=env)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_the_fix_hook_fixes_the_commit_once_then_it_passes(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    work, env = repo
+    config = work / ".pre-commit-config.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "id: golem-codegen-check\n", "id: golem-codegen-check-fix\n"
+        ),
+        encoding="utf-8",
+    )
+    counter = work / "shop" / "counter.py"
+    text = counter.read_text(encoding="utf-8")
+    counter.write_text(
+        text.replace(
+            "import BaseAgent, agent, endpoint",
+            "import BaseAgent, agent, endpoint, idempotence_mode",
+        ).replace(
+            "        self.count += 1\n", "        idempotence_mode(True)\n        self.count += 1\n"
+        ),
+        encoding="utf-8",
+    )
+    git("add", "-A", cwd=work, env=env)
+    first = git("commit", "-m", "say the default", cwd=work, env=env)
+    assert first.returncode != 0, "the fix hook rewrites the file and fails the commit"
+    assert counter.read_text(encoding="utf-8") == text  # the call and its import are gone
+    git("add", "-A", cwd=work, env=env)
+    second = git("commit", "-m", "say the default", cwd=work, env=env)
+    assert second.returncode == 0, second.stdout + second.stderr

@@ -7,10 +7,12 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
-from ..diagnostics import Rule, Severity
+from ..diagnostics import AutoFix, Rule, Severity
 from .docs import agent, durability, files, http, snapshot, state
+from .docs.fixes import AUTOFIXES
 
 __all__ = [
     "RULES",
@@ -27,13 +29,13 @@ __all__ = [
 RULES: Mapping[str, Rule] = MappingProxyType(
     dict(
         sorted(
-            (rule.code, rule)
+            (rule.code, replace(rule, autofix=AUTOFIXES.get(rule.code, rule.autofix)))
             for family in (snapshot, agent, http, durability, state, files)
             for rule in family.RULES
         )
     )
 )
-"""Every code of SPEC §5, in code order."""
+"""Every code of SPEC §5, in code order, with the fix of each fixable one (SPEC §13)."""
 
 SELECTOR_FORMS = "a code (GLM003), a prefix of codes (GLM0, GLM03, GLM) or ALL"
 """How a valid `select`/`ignore` entry looks, for error messages."""
@@ -76,8 +78,25 @@ def explain(code: str) -> str:
         _example(rule, rule.bad),
         "Good:",
         _example(rule, rule.good),
+        *(_autofix(rule, rule.autofix) if rule.autofix is not None else []),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _autofix(rule: Rule, autofix: AutoFix) -> list[str]:
+    """The fix section of `explain`: when `check --fix` applies it, and what it does."""
+    flags = {
+        "safe": "`golem-codegen check --fix`",
+        "unsafe": "`golem-codegen check --fix --unsafe-fixes` (unsafe)",
+        "sometimes": "`golem-codegen check --fix`; some cases need `--unsafe-fixes`",
+    }
+    return [
+        _fill(f"Fixable with {flags[autofix.applicability]}: {autofix.summary}"),
+        "Before:",
+        _example(rule, autofix.before),
+        "After `--fix`:",
+        _example(rule, autofix.after),
+    ]
 
 
 def _example(rule: Rule, text: str) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from ..diagnostics import Diagnostic, sorted_diagnostics
+from ..diagnostics import Diagnostic, Fix, sorted_diagnostics
 
-__all__ = ["as_record", "format_json"]
+__all__ = ["as_record", "fix_record", "format_json"]
 
 
 def as_record(d: Diagnostic) -> dict[str, object]:
-    """One diagnostic as plain JSON data, its fields in the order of SPEC §5."""
-    return {
+    """One diagnostic as plain JSON data, its fields in the order of SPEC §5, then its fix."""
+    record: dict[str, object] = {
         "code": d.code,
         "severity": d.severity.value,
         "message": d.message,
@@ -22,6 +22,24 @@ def as_record(d: Diagnostic) -> dict[str, object]:
         "end_line": d.end_line,
         "end_column": d.end_column,
     }
+    record["fixable"] = d.fix is not None
+    record["fix"] = None if d.fix is None else fix_record(d.fix)
+    return record
+
+
+def fix_record(fix: Fix) -> dict[str, object]:
+    """A fix as JSON data: how safe it is, what it does, and its edits (1-based, end exclusive)."""
+    edits = [
+        {
+            "line": edit.span.line,
+            "column": edit.span.column,
+            "end_line": edit.span.end_line,
+            "end_column": edit.span.end_column,
+            "content": edit.content,
+        }
+        for edit in fix.edits
+    ]
+    return {"applicability": fix.applicability, "message": fix.message, "edits": edits}
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:

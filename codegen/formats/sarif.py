@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from ..diagnostics import TOOL_NAME, Diagnostic, Rule, sorted_diagnostics
+from ..diagnostics import TOOL_NAME, Diagnostic, Fix, Rule, sorted_diagnostics
 
 __all__ = ["artifact_uri", "format_sarif"]
 
@@ -59,12 +59,36 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, object]:
         "endColumn": d.end_column,
     }
     location = {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}
-    return {
+    result: dict[str, object] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": d.severity.value,
         "message": {"text": d.message},
         "locations": [{"physicalLocation": location}],
+    }
+    if d.fix is not None:
+        result["fixes"] = [_sarif_fix(d.path, d.fix)]
+    return result
+
+
+def _sarif_fix(path: str, fix: Fix) -> dict[str, object]:
+    """A SARIF fix: the replacements `check --fix` would make in the diagnostic's file."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.span.line,
+                "startColumn": edit.span.column,
+                "endLine": edit.span.end_line,
+                "endColumn": edit.span.end_column,
+            },
+            "insertedContent": {"text": edit.content},
+        }
+        for edit in fix.edits
+    ]
+    change = {"artifactLocation": {"uri": artifact_uri(path)}, "replacements": replacements}
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
+        "artifactChanges": [change],
     }
 
 

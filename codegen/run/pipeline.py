@@ -12,9 +12,10 @@ import hashlib
 import os
 import re
 import tokenize
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,9 @@ START = Span(1, 1, 1, 1)
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
 
+UNUSED_SUPPRESSION = "GLM902"
+"""Not itself suppressed by comments: a bare `# golem: ignore` would always hide its own report."""
+
 Progress = Callable[[int, int], None]
 
 
@@ -58,8 +62,14 @@ class Run:
     """State of one run over the given paths."""
 
     def __init__(
-        self, paths: Sequence[str | os.PathLike[str]], config: Config | None, options: Options
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        config: Config | None,
+        options: Options,
+        overlay: Mapping[str, bytes] | None = None,
     ) -> None:
+        """`overlay`: file contents by display path that stand in for the files on disk (the
+        rounds of `check --fix --diff`, which writes nothing)."""
         given = [Path(p) for p in paths] or [Path(".")]
         missing = [p for p in given if not p.exists()]
         if missing:
@@ -73,6 +83,9 @@ class Run:
         self.cache = ScanCache(directory, salt=str(root))
         self.failures: list[Finding] = []
         self.sources: dict[str, bytes] = {}
+        self._overlay = dict(overlay) if overlay is not None else None
+        self._used: set[tuple[str, int, str]] = set()
+        """(path, line, entry) of each suppression that suppressed a finding (GLM902)."""
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
 
@@ -81,8 +94,8 @@ class Run:
     def run_key(self, *salt: str) -> str:
         """A key for the result of the whole run: every discovered file's bytes, the generated
         modules' bytes, the configuration and `salt` (command and options). Reads every file.
-        Without a cache, there is no key ("")."""
-        if self.cache.directory is None:
+        Without a cache, or with an overlay, there is no key ("")."""
+        if self.cache.directory is None or self._overlay is not None:
             return ""
         digest = hashlib.sha256("\0".join(salt).encode())
         digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
@@ -146,6 +159,9 @@ class Run:
             self.failures.append(failure)
 
     def _read(self, path: Path, display: str) -> bytes | None:
+        if self._overlay is not None and display in self._overlay:
+            self.sources[display] = self._overlay[display]
+            return self.sources[display]
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -242,7 +258,7 @@ class Run:
         for finding in kept:
             span = finding.span or spans.get((finding.path, finding.anchor), START)
             decorator = spans.get((finding.path, finding.suppress_anchor))
-            if self._suppressed(finding, span, decorator):
+            if finding.code != UNUSED_SUPPRESSION and self._suppressed(finding, span, decorator):
                 continue
             result.add(
                 Diagnostic(
@@ -288,14 +304,35 @@ class Run:
         return entry.spans
 
     def _suppressed(self, finding: Finding, span: Span, decorator: Span | None) -> bool:
-        from ..diagnostics import suppressed
+        """Whether a `# golem: ignore` covers the finding; each one that does is recorded."""
+        from ..diagnostics import suppressing
 
         lines = self._lines(finding.path)
         candidates = [span.line] if decorator is None else [span.line, decorator.line]
-        return any(
-            0 < line <= len(lines) and suppressed(finding.code, lines[line - 1])
-            for line in candidates
+        found = False
+        for line in candidates:
+            if 0 < line <= len(lines):
+                for entry in suppressing(finding.code, lines[line - 1]):
+                    self._used.add((finding.path, line, entry))
+                    found = True
+        return found
+
+    def unused_suppressions(self, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
+        """GLM902 for the suppressions of the checked files that no finding so far used
+        (files that cannot be decoded or parsed are left out: their findings are unknown)."""
+        from ..checks.suppressions import unused_in_files
+        from ..diagnostics import selected
+
+        reported = partial(
+            selected, select=(*self.config.select, *select), ignore=(*self.config.ignore, *ignore)
         )
+        failed = {f.path for f in self.failures}
+        files = [
+            (source.display, self.sources[source.display])
+            for source in self.tree.sources
+            if source.display in self.sources and source.display not in failed
+        ]
+        return unused_in_files(files, self._used, reported)
 
     def _lines(self, display: str) -> list[str]:
         data = self.sources.get(display)

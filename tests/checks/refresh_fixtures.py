@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codegen.api import check
+from codegen.diagnostics import applicable
 from codegen.formats import format_text
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "diagnostics"
@@ -33,10 +34,10 @@ def inside(directory: Path) -> Iterator[None]:
 
 
 def render(case: Path) -> str:
-    """The text report of one case, paths relative to the case directory."""
+    """The text report of one case, paths relative to the case directory (safe fixes marked)."""
     ignore = () if case.name.startswith("GLM04") else ("GLM040",)
     with inside(case):
-        return format_text(check(["."], ignore=ignore).diagnostics)
+        return format_text(applicable(check(["."], ignore=ignore).diagnostics, unsafe=False))
 
 
 def cases() -> list[Path]:

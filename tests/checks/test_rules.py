@@ -28,8 +28,9 @@ SPEC_CODES = [
     *("GLM020", "GLM021", "GLM022", "GLM023", "GLM024", "GLM025", "GLM026"),
     *("GLM030", "GLM031", "GLM032", "GLM033", "GLM040", "GLM041", "GLM042"),
     *("GLM050", "GLM051", "GLM052", "GLM053", "GLM054", "GLM055", "GLM900", "GLM901"),
+    "GLM902",
 ]
-WARNINGS = {"GLM007", "GLM030", "GLM031", "GLM032", "GLM033"}
+WARNINGS = {"GLM007", "GLM030", "GLM031", "GLM032", "GLM033", "GLM902"}
 SOURCE_RULES = [rule for rule in RULES.values() if rule.examples == "source"]
 
 

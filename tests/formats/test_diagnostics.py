@@ -18,7 +18,10 @@ from codegen.formats.sarif import artifact_uri
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATTERS = (format_text, format_json, format_sarif, format_github)
-JSON_FIELDS = ["code", "severity", "message", "path", "line", "column", "end_line", "end_column"]
+JSON_FIELDS = [
+    *("code", "severity", "message", "path", "line", "column", "end_line", "end_column"),
+    *("fixable", "fix"),
+]
 
 
 def diag(path: str, line: int, column: int, code: str, message: str = "m") -> Diagnostic:

@@ -1,4 +1,4 @@
-"""GLM040-GLM042 (generated files) and GLM900-GLM901 (files that cannot be read)."""
+"""GLM040-GLM042 (generated files), GLM900-GLM901 (files that cannot be read), GLM902 (suppressions)."""
 
 from __future__ import annotations
 
@@ -99,5 +99,44 @@ class BrokenAgent:
         bad="agents.py saved as Latin-1 without a coding comment: the bytes b\"name = 'caf\\xe9'\".",
         good="The same file saved as UTF-8: b\"name = 'caf\\xc3\\xa9'\".",
         examples="prose",
+    ),
+    Rule(
+        code="GLM902",
+        severity=Severity.WARNING,
+        name="unused-suppression",
+        title="a `# golem: ignore[...]` that suppresses nothing, or names no diagnostic code",
+        summary=(
+            "A suppression that no longer suppresses anything (the problem was fixed, or the code "
+            "moved to another line) would silently hide the next problem on its line; one that "
+            "names a code that does not exist (a typo such as GLM33) never worked. Suppressions "
+            "of codes the run does not report (--select, ignore) are not judged."
+        ),
+        fix="Remove the suppression, or the codes of it that suppress nothing (`--fix` does).",
+        bad="""\
+from runtime_stub import agent
+
+
+@agent
+class ClockAgent:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tick(self) -> int:
+        return len(self.name)  # golem: ignore[GLM033]  # expect: GLM902
+""",
+        good="""\
+import time
+
+from runtime_stub import agent
+
+
+@agent
+class ClockAgent:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tick(self) -> float:
+        return time.time()  # golem: ignore[GLM033]
+""",
     ),
 )

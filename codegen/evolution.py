@@ -1,0 +1,123 @@
+"""The state lock's side of the API (SPEC §10): read a run's lock, judge it, plan its change.
+
+`state` and `forget` are the `golem-codegen state` command; `check` and `generate` in `api` call
+`read_gate`, `gate_findings` and `lock_change`. Pure results; never prints, never exits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, Finding
+from .discovery import Config, display_path
+from .model import Project
+from .run.pipeline import DEFAULT_OPTIONS, Options, Run
+from .state.lock import LOCK_NAME
+
+if TYPE_CHECKING:
+    from .generate.plan import FileChange
+    from .state.gate import Gate, GateResult
+
+__all__ = [
+    "StateResult",
+    "forget",
+    "gate_findings",
+    "judge_gate",
+    "lock_change",
+    "read_gate",
+    "state",
+]
+
+PathLike = str | os.PathLike[str]
+
+
+def state(
+    paths: Sequence[PathLike] = (".",),
+    *,
+    config: Config | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> StateResult:
+    """The state versions, migrations and lock difference of every locked agent (SPEC §10)."""
+    run = Run(paths, config, options)
+    gate = read_gate(run)
+    project = run.project()
+    judged = judge_gate(project, gate)
+    diagnostics = run.diagnostics([*run.failures, *judged.findings], (), ())
+    return StateResult(judged, diagnostics, gate.lock_path)
+
+
+def forget(type_name: str, paths: Sequence[PathLike] = (".",)) -> Path:
+    """Drop `type_name`'s history from the lock (`state forget`); returns the lock's path.
+
+    Raises LockError when there is no lock or it does not record `type_name`.
+    """
+    from .generate.plan import write_atomic
+    from .state.lock import Lock, LockError
+
+    run = Run(paths, None, Options(cache=False))
+    path = lock_path(run)
+    gate = read_gate(run)
+    if gate.lock is None or type_name not in gate.lock.agents:
+        known = ", ".join(gate.lock.agents) if gate.lock is not None else ""
+        where = f"records only: {known}" if known else "records no agent type"
+        raise LockError(f"{gate.lock_path}: agent type {type_name!r} is not locked ({where})")
+    remaining = {name: v for name, v in gate.lock.agents.items() if name != type_name}
+    write_atomic(path, Lock(remaining).text().encode("utf-8"))
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class StateResult:
+    """What `state` reports: the gate's verdicts and findings, and where the lock is."""
+
+    judged: GateResult
+    diagnostics: tuple[Diagnostic, ...]
+    lock_path: str
+
+
+def lock_path(run: Run) -> Path:
+    first = run.given[0].resolve()
+    root = run.config.root or (first if first.is_dir() else first.parent)
+    return root / LOCK_NAME
+
+
+def read_gate(run: Run) -> Gate:
+    """The lock of the run's project (a broken one raises LockError) and where the run stands."""
+    from .state.gate import Gate
+    from .state.lock import read_lock
+
+    path = lock_path(run)
+    found = read_lock(path)
+    root = path.parent
+    covers = any(root == p.resolve() or root.is_relative_to(p.resolve()) for p in run.given)
+    lock, text = found if found is not None else (None, "")
+    return Gate(lock, text, display_path(path), covers, bool(run.tree.generated))
+
+
+def judge_gate(project: Project, gate: Gate) -> GateResult:
+    from .state.gate import judge
+
+    return judge(project, gate)
+
+
+def gate_findings(project: Project, gate: Gate) -> list[Finding]:
+    """GLM050-GLM055; a tree without agents and without a lock costs no import."""
+    if not project.agents and gate.lock is None:
+        return []
+    return list(judge_gate(project, gate).findings)
+
+
+def lock_change(run: Run, gate: Gate, judged: GateResult | None) -> tuple[FileChange, ...]:
+    """The lock as a planned file change: created, updated, or left as it is."""
+    from .generate.plan import FileChange
+
+    new = judged.lock_text() if judged is not None else None
+    old = gate.lock_text if gate.lock is not None else None
+    if new is None or new == old:
+        return ()
+    path = lock_path(run)
+    return (FileChange(path, "create" if old is None else "update", old, new),)
