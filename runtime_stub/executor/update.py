@@ -6,6 +6,7 @@ The oplog gets `pending-update` (with the payload) and then `successful-update` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import RecoveryError, UpdateError
@@ -55,7 +56,7 @@ def apply_update(engine: Engine, live: LiveAgent, new: AgentType) -> None:
     live.schedule = engine.schedule(new, done.at)
 
 
-def _load(engine: Engine, new: AgentType, args: tuple[Any, ...], payload: bytes) -> Any:
+def _load(engine: Engine, new: AgentType, args: Sequence[Any], payload: bytes) -> Any:
     instance = engine.construct(new, args, None)
     engine.load(new, instance, payload)
     return instance

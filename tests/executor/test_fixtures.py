@@ -52,14 +52,14 @@ def test_the_custom_pair_is_wired_and_an_incompatible_update_fails_safely(shop: 
     assert ex.invoke("CustomCounterAgent", ["k"], "increment") == 3
     custom = [e for e in ex.oplog('CustomCounterAgent("k")') if e.kind == "snapshot"][-1]
     assert (custom.data["payload"], custom.data["mime_type"]) == (
-        b"\x00\x00\x00\x03",
+        b'\x02\x00\x00\x00\x13{"tag":"anonymous"}\x00\x00\x00\x03',
         "application/octet-stream",
     )
     ex.invoke("CounterAgent", ["c"], "increment")
     counter_class = importlib.import_module("shop.counter").CounterAgent
     custom_class = importlib.import_module("shop.custom_counter").CustomCounterAgent
-    with pytest.raises(UpdateError, match="expected 4 bytes"):
-        ex.update('CounterAgent("c")', custom_class)  # a JSON payload is not 4 bytes
+    with pytest.raises(UpdateError, match="unknown envelope version byte 0x7b"):
+        ex.update('CounterAgent("c")', custom_class)  # a JSON payload is no binary envelope
     assert isinstance(ex.instance('CounterAgent("c")'), counter_class)
 
 
