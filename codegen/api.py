@@ -89,7 +89,7 @@ def check(
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project)]
+    findings = [*run.failures, *_run_checks(project, run.config.golem_version)]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
@@ -122,7 +122,7 @@ def generate(
     """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
     run = Run(paths, config, options)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project)]
+    findings = [*run.failures, *_run_checks(project, run.config.golem_version)]
     found = run.diagnostics(findings, (), ())
     changes = _plan(run, project, found, findings)
     diagnostics = tuple(
@@ -139,12 +139,12 @@ def generate(
     return GenerateResult(changes, written, diagnostics, False)
 
 
-def _run_checks(project: Project) -> list[Finding]:
+def _run_checks(project: Project, golem_version: str) -> list[Finding]:
     if not project.agents:
         return []
     from .checks import run_checks
 
-    return run_checks(project)
+    return run_checks(project, golem_version)
 
 
 def _plan(

@@ -6,6 +6,7 @@ Exit status: 0 nothing fails; 1 diagnostics that fail, or `generate --check` fou
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import sys
@@ -18,7 +19,7 @@ import click
 
 from . import api
 from .diagnostics import Diagnostic, Severity
-from .discovery import ConfigError, display_path
+from .discovery import GOLEM_VERSIONS, Config, ConfigError, display_path, load_config
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
@@ -91,6 +92,24 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def version_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--golem-version: the Golem release the agents are built for (overrides the configuration)."""
+    return click.option(
+        "--golem-version",
+        type=click.Choice(GOLEM_VERSIONS),
+        default=None,
+        help=f"Golem release the agents target (default: golem-version in pyproject.toml, "
+        f"else {GOLEM_VERSIONS[-1]}); 1.5 keeps GLM007/GLM031 as warnings.",
+    )(command)
+
+
+def _config(paths: Sequence[Path], golem_version: str | None) -> Config | None:
+    """The configuration with --golem-version applied (None: let the run load it)."""
+    if golem_version is None:
+        return None
+    return dataclasses.replace(load_config(paths[0]), golem_version=golem_version)
+
+
 def _options(no_cache: bool, jobs: int | None) -> api.Options:
     return api.Options(cache=not no_cache, jobs=jobs, progress=_progress_bar())
 
@@ -137,6 +156,7 @@ def run() -> None:
 @click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@version_option
 @run_options
 def check(
     paths: tuple[Path, ...],
@@ -144,12 +164,15 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    golem_version: str | None,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
     """Scan PATHS, run every check, print diagnostics; writes nothing."""
     options = _options(no_cache, jobs)
-    result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
+    paths = paths or (Path("."),)
+    config = _config(paths, golem_version)
+    result = api.check(paths, select=select, ignore=ignore, config=config, options=options)
     _print_diagnostics(result.diagnostics, output_format)
     if output_format == "text":
         _summary(result.diagnostics, result.files)
@@ -187,6 +210,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
     is_flag=True,
     help="Exit 1 when files were written (for pre-commit: the commit must include them).",
 )
+@version_option
 @run_options
 def generate(
     paths: tuple[Path, ...],
@@ -194,16 +218,19 @@ def generate(
     diff: bool,
     force: bool,
     exit_non_zero_on_fix: bool,
+    golem_version: str | None,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
     """Write or refresh every golem_agents.py under PATHS."""
     from .generate.plan import unified_diff
 
+    paths = paths or (Path("."),)
     result = api.generate(
-        paths or (Path("."),),
+        paths,
         check_only=check_only or diff,
         force=force,
+        config=_config(paths, golem_version),
         options=_options(no_cache, jobs),
     )
     if result.refused:
