@@ -297,7 +297,7 @@ def explain(code: str) -> None:
 
 
 @main.command()
-@click.argument("agent_id")
+@click.argument("agent_id", required=False)
 @click.option(
     "--store",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -305,13 +305,26 @@ def explain(code: str) -> None:
     show_default=True,
     help="SQLite oplog store of a local executor.",
 )
-def oplog(agent_id: str, store: Path) -> None:
-    """Print an agent's oplog from a local executor store, like `golem agent oplog`."""
-    from runtime_stub.oplog.command import print_oplog
+@click.option("--list", "list_only", is_flag=True, help="List the agents of the store.")
+def oplog(agent_id: str | None, store: Path, list_only: bool) -> None:
+    """Print an agent's oplog from a local executor store, like `golem agent oplog`.
+
+    Without AGENT_ID (or with --list), list the ids of the store's agents.
+    """
+    from runtime_stub.oplog.command import list_agents, print_oplog, suggest_ids
 
     if not store.is_file():
         raise click.UsageError(f"no oplog store at {display_path(store)}")
+    if agent_id is None or list_only:
+        for known in list_agents(store):
+            click.echo(known)
+        return
     text = print_oplog(store, agent_id)
     if text is None:
-        raise click.UsageError(f"no agent {agent_id!r} in {display_path(store)}")
+        close = suggest_ids(list_agents(store), agent_id)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise click.UsageError(
+            f"no agent {agent_id!r} in {display_path(store)}{hint} (ids are the type name and "
+            'the constructor arguments as JSON, e.g. PaymentAgent("acc-1"); --list lists them)'
+        )
     click.echo(text, nl=not text.endswith("\n"))

@@ -31,7 +31,15 @@ from .errors import (
     UpdateError,
     crash_after,
 )
-from .registry import AgentType, EndpointInfo, MethodInfo, ParamInfo, Snapshot, SnapshotError
+from .registry import (
+    AgentType,
+    EndpointInfo,
+    MethodInfo,
+    ParamInfo,
+    RegistryWarning,
+    Snapshot,
+    SnapshotError,
+)
 from .snapshotting import (
     Disabled,
     Enabled,
@@ -85,6 +93,7 @@ __all__ = [
     "PersistenceLevel",
     "RecoveryError",
     "RecoveryStats",
+    "RegistryWarning",
     "ReplayDivergenceError",
     "RetryPolicy",
     "SimulatedCrash",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,6 +15,7 @@ __all__ = [
     "EndpointInfo",
     "MethodInfo",
     "ParamInfo",
+    "RegistryWarning",
     "Snapshot",
     "SnapshotError",
     "SnapshotFormat",
@@ -85,10 +87,35 @@ _lock = threading.Lock()
 _types: dict[str, AgentType] = {}
 
 
+class RegistryWarning(UserWarning):
+    """A type name registered again for a different class: the newer registration wins."""
+
+
+def _class_path(cls: type[Any]) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
 def register(*agent_types: AgentType) -> None:
-    """Register agent types; registering the same type again replaces it (module reloads)."""
+    """Register agent types; registering the same type again replaces it (module reloads).
+
+    A type name already registered for a class elsewhere (another module or class name) is
+    replaced with a `RegistryWarning`: two agent types with one name (GLM012) would otherwise
+    silently route invocations of one to the other.
+    """
     with _lock:
         for agent_type in agent_types:
+            known = _types.get(agent_type.type_name)
+            if known is not None and _class_path(known.agent_class) != _class_path(
+                agent_type.agent_class
+            ):
+                warnings.warn(
+                    f"agent type {agent_type.type_name!r} was registered for "
+                    f"{_class_path(known.agent_class)}; "
+                    f"{_class_path(agent_type.agent_class)} now replaces it (give one of them "
+                    "another name with @agent(name=...))",
+                    RegistryWarning,
+                    stacklevel=2,
+                )
             _types[agent_type.type_name] = agent_type
 
 

@@ -17,6 +17,7 @@ import decimal
 import enum
 import json
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ class ValueType:
     text: str
     decode: Decode
     strict: bool = False
+
+    @property
+    def declared(self) -> str:
+        """The type for messages: `declared list[Line]`, or that there is none."""
+        return "no declared type: plain JSON only" if self.strict else f"declared {self.text}"
 
     def record(self, value: Any) -> tuple[Any, Any]:
         """(JSON tree, value as decoded from it): the tree is what the oplog keeps."""
@@ -199,10 +205,14 @@ def value_type(hint: Any) -> ValueType:
     return found
 
 
+_QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
+
+
 def _text(hint: Any) -> str:
+    """An annotation as users write it: `list[Line]`, not `list[shop.models.Line]`."""
     if isinstance(hint, type):
         return hint.__qualname__
-    return str(hint).replace("typing.", "")
+    return _QUALIFIED.sub(r"\1", str(hint))
 
 
 # --------------------------------------------------------------------------- for people

@@ -140,7 +140,7 @@ class InvocationHost:
             try:
                 data["result"], value = kind.record(value)
             except (FieldError, RecursionError) as problem:
-                error = _unrecordable(name, kind.text, problem)
+                error = _unrecordable(name, kind.declared, problem)
         if error is not None:
             data.update(error_data(error))
         self._recorder.append(HOST_CALL, data)
@@ -216,9 +216,7 @@ def _unrecordable(name: str, declared: str, problem: Exception) -> UnrecordableV
     reason = problem.reason if isinstance(problem, FieldError) else "the value is nested too deeply"
     path = problem.path if isinstance(problem, FieldError) else ""
     where = f"the result of {name}" + (f" at {path}" if path else "")
-    return UnrecordableValueError(
-        f"{where} cannot be recorded in the oplog (declared {declared}): {reason}"
-    )
+    return UnrecordableValueError(f"{where} cannot be recorded in the oplog ({declared}): {reason}")
 
 
 class ReadOnlyHost:

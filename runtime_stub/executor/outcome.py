@@ -112,7 +112,7 @@ def _unrecordable(method: str, result: ValueType, error: Exception) -> str:
     where = (
         f"the result of {method}{'' if not path else path if path.startswith('[') else '.' + path}"
     )
-    return f"{where} cannot be recorded in the oplog (declared {result.text}): {reason}"
+    return f"{where} cannot be recorded in the oplog ({result.declared}): {reason}"
 
 
 def recorded_outcome(entry: OplogEntry, result: ValueType = ANY) -> Outcome:

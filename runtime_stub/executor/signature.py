@@ -83,7 +83,7 @@ class Signature:
         reason = error.reason if isinstance(error, FieldError) else "the value is nested too deeply"
         path = error.path if isinstance(error, FieldError) else ""
         where = f"{name}{path if path.startswith('[') else '.' + path if path else ''}"
-        return ArgumentError(f"argument {where} of {self.owner} (declared {kind.text}): {reason}")
+        return ArgumentError(f"argument {where} of {self.owner} ({kind.declared}): {reason}")
 
 
 def _hints(function: Any) -> dict[str, Any]:

@@ -175,8 +175,11 @@ from tests.executor.support import Counter, agent_type
 from runtime_stub import Executor, SqliteOplogStore
 
 ex = Executor(SqliteOplogStore(sys.argv[1]), agent_types=[agent_type(Counter, "every(25)")])
+number = len(ex.instance('Counter("k")').history) if ex.store.agent_ids() else 0
 while True:
-    print(ex.invoke("Counter", ["k"], "add", [1]), flush=True)
+    number += 1
+    ex.invoke("Counter", ["k"], "add", [number])  # typed JSON argument, a distinct one each time
+    print(number, flush=True)
 """
 
 
@@ -198,12 +201,15 @@ def run_until_killed(script: Path, db: Path, more: int) -> int:
 def test_a_process_killed_while_appending_loses_no_committed_invocation(tmp_path: Path) -> None:
     script, db = tmp_path / "writer.py", tmp_path / "oplog.db"
     script.write_text(textwrap.dedent(CHILD.format(repo=str(REPO))))
-    for more in (40, 75, 110):
+    for more in (3, 40, 7, 75, 1, 26, 110, 12, 51, 5):  # ten trials, killed at varied points
         acknowledged = run_until_killed(script, db, more)
         with sqlite3.connect(db) as raw:
             assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         with Executor(SqliteOplogStore(db), agent_types=[agent_type(Counter, "every(25)")]) as ex:
-            recovered = ex.instance('Counter("k")').count
-            assert acknowledged <= recovered <= acknowledged + 1
+            counter = ex.instance('Counter("k")')
+            applied = len(counter.history)
+            assert acknowledged <= applied <= acknowledged + 1  # none lost
+            assert counter.history == [f"add {n}" for n in range(1, applied + 1)]  # none twice
+            assert counter.count == applied * (applied + 1) // 2
             finished = sum(e.kind == "agent-invocation-finished" for e in ex.oplog('Counter("k")'))
-            assert finished == recovered
+            assert finished == applied
