@@ -41,10 +41,15 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class ParamInfo:
-    """A constructor or method parameter: its name and its type as written."""
+    """A constructor or method parameter: its name, its type as written, and its decoder.
+
+    `decode` (generated from the declared type, like the state codecs) turns the JSON the oplog
+    records back into the typed value; without it, the executor derives one from the annotation.
+    """
 
     name: str
     type: str
+    decode: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,8 @@ class MethodInfo:
     params: tuple[ParamInfo, ...]
     returns: str
     is_async: bool
+    decode_result: Callable[[Any], Any] | None = None
+    """The decoder of the recorded result (see `ParamInfo.decode`)."""
 
 
 @dataclass(frozen=True, slots=True)

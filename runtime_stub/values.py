@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .decoders import Decode, decoder, key_text
-from .snapshot.values import FieldError, at
+from .snapshot.values import FieldError, at, reason_of
 
 __all__ = [
     "ANY",
@@ -33,7 +33,9 @@ __all__ = [
     "ValueType",
     "encode",
     "encode_json",
+    "generated",
     "preview",
+    "problem",
     "shown",
     "to_jsonable",
     "value_type",
@@ -151,6 +153,17 @@ def _sequence(items: Any) -> list[Any]:
     return tree
 
 
+def problem(error: BaseException, subject: str) -> tuple[str, str]:
+    """(`subject` with the path inside it where `error` happened, why): (`line.qty`, `expected ...`)."""
+    if isinstance(error, FieldError):
+        path, reason = error.path, error.reason
+    else:
+        path, reason = "", reason_of(error)
+    if path:
+        subject += path if path.startswith("[") else "." + path
+    return subject, reason
+
+
 def _sort_key(tree: Any) -> str:
     return json.dumps(tree, sort_keys=True)
 
@@ -203,6 +216,22 @@ def value_type(hint: Any) -> ValueType:
     with contextlib.suppress(TypeError):
         _TYPES[hint] = found
     return found
+
+
+def generated(text: str, decode: Decode) -> ValueType:
+    """The type of a decoder the generated wiring carries; it decodes a copy of the tree, as
+    generated decoders may hand back arrays as they are (a method changing its argument must
+    not change the oplog)."""
+    return ValueType(text or "JSON", lambda tree: decode(_copied(tree)))
+
+
+def _copied(tree: Any) -> Any:
+    kind = type(tree)
+    if kind is list:
+        return [_copied(item) for item in tree]
+    if kind is dict:
+        return {key: _copied(item) for key, item in tree.items()}
+    return tree
 
 
 _QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")

@@ -22,7 +22,7 @@ from ..oplog.entries import (
     OplogEntry,
 )
 from ..registry import SnapshotError
-from ..values import FieldError, preview, value_type
+from ..values import preview, problem, value_type
 from .outcome import error_data, recorded_error
 from .recorder import Recorder
 
@@ -139,8 +139,8 @@ class InvocationHost:
             kind = value_type(returns)
             try:
                 data["result"], value = kind.record(value)
-            except (FieldError, RecursionError) as problem:
-                error = _unrecordable(name, kind.declared, problem)
+            except Exception as refused:  # decoders of the wiring may raise anything
+                error = _unrecordable(name, kind.declared, refused)
         if error is not None:
             data.update(error_data(error))
         self._recorder.append(HOST_CALL, data)
@@ -212,11 +212,11 @@ class InvocationHost:
         self._recorder.flush()
 
 
-def _unrecordable(name: str, declared: str, problem: Exception) -> UnrecordableValueError:
-    reason = problem.reason if isinstance(problem, FieldError) else "the value is nested too deeply"
-    path = problem.path if isinstance(problem, FieldError) else ""
-    where = f"the result of {name}" + (f" at {path}" if path else "")
-    return UnrecordableValueError(f"{where} cannot be recorded in the oplog ({declared}): {reason}")
+def _unrecordable(name: str, declared: str, error: Exception) -> UnrecordableValueError:
+    subject, reason = problem(error, f"the result of {name}")
+    return UnrecordableValueError(
+        f"{subject} cannot be recorded in the oplog ({declared}): {reason}"
+    )
 
 
 class ReadOnlyHost:

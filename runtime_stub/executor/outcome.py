@@ -11,7 +11,7 @@ from ..aio import resolve
 from ..durability import Host, current_host
 from ..errors import ReplayDivergenceError
 from ..oplog.entries import ERROR, INVOCATION_FINISHED, OplogEntry
-from ..values import ANY, FieldError, ValueType, encode_json, shown
+from ..values import ANY, FieldError, ValueType, encode_json, problem, shown
 
 __all__ = [
     "Outcome",
@@ -99,7 +99,7 @@ def outcome_entry(
         try:
             tree, value = result.record(outcome.value)
             return Outcome(value), INVOCATION_FINISHED, {"result": tree}
-        except (FieldError, RecursionError) as error:
+        except Exception as error:  # decoders of the wiring may raise anything
             unrecordable = UnrecordableResultError(_unrecordable(method, result, error))
             outcome = Outcome(error=unrecordable)
     assert outcome.error is not None
@@ -107,12 +107,8 @@ def outcome_entry(
 
 
 def _unrecordable(method: str, result: ValueType, error: Exception) -> str:
-    reason = error.reason if isinstance(error, FieldError) else "the value is nested too deeply"
-    path = error.path if isinstance(error, FieldError) else ""
-    where = (
-        f"the result of {method}{'' if not path else path if path.startswith('[') else '.' + path}"
-    )
-    return f"{where} cannot be recorded in the oplog ({result.declared}): {reason}"
+    subject, reason = problem(error, f"the result of {method}")
+    return f"{subject} cannot be recorded in the oplog ({result.declared}): {reason}"
 
 
 def recorded_outcome(entry: OplogEntry, result: ValueType = ANY) -> Outcome:

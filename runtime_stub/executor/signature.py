@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, is_dataclass
 from typing import Any
 
-from ..registry import AgentType
-from ..values import ANY, FieldError, ValueType, shown, value_type
+from ..registry import AgentType, ParamInfo
+from ..values import ANY, ValueType, generated, problem, shown, value_type
 
 __all__ = ["ArgumentError", "Signature", "Signatures", "UnknownMethodError", "check_sequence"]
 
@@ -63,7 +63,7 @@ class Signature:
         for (name, kind), arg in zip(self._types(len(args)), args, strict=True):
             try:
                 tree, value = kind.record(arg)
-            except (FieldError, RecursionError) as error:
+            except Exception as error:  # decoders of the wiring may raise anything
                 raise self._refused(name, kind, error) from None
             trees.append(tree)
             values.append(value)
@@ -75,15 +75,13 @@ class Signature:
         for (name, kind), tree in zip(self._types(len(trees)), trees, strict=True):
             try:
                 values.append(kind.decode(tree))
-            except (FieldError, RecursionError) as error:
+            except Exception as error:  # decoders of the wiring may raise anything
                 raise self._refused(name, kind, error) from None
         return tuple(values)
 
     def _refused(self, name: str, kind: ValueType, error: Exception) -> ArgumentError:
-        reason = error.reason if isinstance(error, FieldError) else "the value is nested too deeply"
-        path = error.path if isinstance(error, FieldError) else ""
-        where = f"{name}{path if path.startswith('[') else '.' + path if path else ''}"
-        return ArgumentError(f"argument {where} of {self.owner} ({kind.declared}): {reason}")
+        subject, reason = problem(error, f"argument {name}")
+        return ArgumentError(f"{subject} of {self.owner} ({kind.declared}): {reason}")
 
 
 def _hints(function: Any) -> dict[str, Any]:
@@ -94,9 +92,24 @@ def _hints(function: Any) -> dict[str, Any]:
         return {}
 
 
+def _declared(
+    params: Sequence[ParamInfo], result: tuple[str, Callable[[Any], Any] | None] | None = None
+) -> dict[str, ValueType]:
+    """The types the generated wiring carries decoders for, by parameter name (`return`)."""
+    found = {p.name: generated(p.type, p.decode) for p in params if p.decode is not None}
+    if result is not None and result[1] is not None:
+        found["return"] = generated(result[0], result[1])
+    return found
+
+
 def _signature(
-    owner: str, function: Callable[..., Any], hints: dict[str, Any], skip: int
+    owner: str,
+    function: Callable[..., Any],
+    hints: dict[str, Any],
+    skip: int,
+    declared: dict[str, ValueType],
 ) -> Signature:
+    """Arity from the function itself; types from the wiring's decoders, else its annotations."""
     try:
         parameters = list(inspect.signature(function).parameters.values())[skip:]
     except (TypeError, ValueError):  # builtins without a signature: anything goes
@@ -104,14 +117,14 @@ def _signature(
     params: list[tuple[str, ValueType]] = []
     required, variadic = 0, None
     for parameter in parameters:
-        kind = value_type(hints.get(parameter.name, Any))
+        kind = declared.get(parameter.name) or value_type(hints.get(parameter.name, Any))
         if parameter.kind is parameter.VAR_POSITIONAL:
             variadic = kind
         elif parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
             params.append((parameter.name, kind))
             if parameter.default is parameter.empty:
                 required = len(params)
-    result = value_type(hints["return"]) if "return" in hints else ANY
+    result = declared.get("return") or (value_type(hints["return"]) if "return" in hints else ANY)
     return Signature(owner, tuple(params), required, variadic, result)
 
 
@@ -128,7 +141,10 @@ class Signatures:
         if found is None:
             function = _method(agent_type, name)
             owner = f"{agent_type.type_name}.{name}"
-            found = self._cache[(cls, name)] = _signature(owner, function, _hints(function), 1)
+            info = next((m for m in agent_type.methods if m.name == name), None)
+            declared = _declared(info.params, (info.returns, info.decode_result)) if info else {}
+            found = _signature(owner, function, _hints(function), 1, declared)
+            self._cache[(cls, name)] = found
         return found
 
     def constructor(self, agent_type: AgentType) -> Signature:
@@ -138,7 +154,8 @@ class Signatures:
         if found is None:
             hints = _hints(cls if is_dataclass(cls) else cls.__init__)
             hints.pop("return", None)
-            found = _signature(f"{agent_type.type_name}(...)", cls, hints, 0)
+            declared = _declared(agent_type.constructor)
+            found = _signature(f"{agent_type.type_name}(...)", cls, hints, 0, declared)
             self._cache[(cls, "")] = found
         return found
 

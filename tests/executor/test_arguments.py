@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from runtime_stub import AgentType, Executor, RegistryWarning, now
+from runtime_stub import AgentType, Executor, MethodInfo, ParamInfo, RegistryWarning, now
 from runtime_stub.executor.signature import ArgumentError, UnknownMethodError
 from runtime_stub.registry import register
 from tests.executor.support import FakeClock, agent_type
@@ -180,3 +180,25 @@ def test_agent_ids_use_the_decoded_arguments() -> None:
     key = uuid.UUID(int=5)
     assert ex.agent_id("Till", ["s", 2]) == 'Till("s", 2)'
     assert ex.agent_id("Unknown", [key]) == f'Unknown("{key}")'
+
+
+def test_decoders_from_the_wiring_win_over_annotations_that_do_not_resolve() -> None:
+    class Opaque:
+        def pay(self, currency: Unresolvable) -> Unresolvable:  # type: ignore[name-defined]  # noqa: F821
+            assert isinstance(currency, Currency)
+            return currency
+
+    def currency(tree: object) -> Currency:
+        return Currency(tree)
+
+    pay = MethodInfo("pay", (ParamInfo("currency", "Currency", currency),), "Currency",
+                     is_async=False, decode_result=currency)  # fmt: skip
+    opaque = dataclasses.replace(agent_type(Opaque, snapshots=False), methods=(pay,))
+    ex = Executor(agent_types=[opaque])
+    assert ex.invoke("Opaque", [], "pay", ["eur"]) is Currency.EUR
+    assert ex.invoke("Opaque", [], "pay", [Currency.USD], idempotency_key="k") is Currency.USD
+    assert ex.invoke("Opaque", [], "pay", ["usd"], idempotency_key="k") is Currency.USD
+    with pytest.raises(ArgumentError, match=re.escape(
+        "argument currency of Opaque.pay (declared Currency): ValueError: 'gbp' is not a valid "
+        "Currency")):  # fmt: skip
+        ex.invoke("Opaque", [], "pay", ["gbp"])
