@@ -90,7 +90,9 @@ class Executor:
             atype = self._engine.resolver.named(agent_type)
         except KeyError:  # not known here: the arguments as given
             return agent_id(agent_type, args)
-        return agent_id(agent_type, self._engine.signatures.constructor(atype).bind(args)[0])
+        return agent_id(
+            agent_type, self._engine.signatures.constructor(atype).bind(args, canonical=True)[0]
+        )
 
     def invoke(
         self,
@@ -113,7 +115,7 @@ class Executor:
         engine = self._engine
         atype = engine.resolver.named(agent_type)
         ctor_args = check_sequence(constructor_args, agent_type)
-        ctor_trees = engine.signatures.constructor(atype).bind(ctor_args)[0]
+        ctor_trees = engine.signatures.constructor(atype).bind(ctor_args, canonical=True)[0]
         the_id = agent_id(agent_type, ctor_trees)
         key = str(idempotency_key) if idempotency_key is not None else None
         if atype.mode == "ephemeral":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, is_dataclass
 from typing import Any
 
 from ..registry import AgentType, ParamInfo
-from ..values import ANY, ValueType, generated, problem, shown, value_type
+from ..values import ANY, ValueType, encode, generated, problem, shown, value_type
 
 __all__ = ["ArgumentError", "Signature", "Signatures", "UnknownMethodError", "check_sequence"]
 
@@ -57,12 +57,20 @@ class Signature:
             return f"{count} argument{'s' * (count != 1)} ({names})"
         return f"{self.required} to {count} arguments ({names})"
 
-    def bind(self, args: Sequence[Any]) -> tuple[list[Any], tuple[Any, ...]]:
-        """(the JSON trees to record, the decoded values to call with); `ArgumentError` otherwise."""
+    def bind(
+        self, args: Sequence[Any], *, canonical: bool = False
+    ) -> tuple[list[Any], tuple[Any, ...]]:
+        """(the JSON trees to record, the decoded values to call with); `ArgumentError` otherwise.
+
+        `canonical` trees are encoded again from the decoded values, so that equal values give
+        equal trees (`1` and `1.0` for a float): agent ids are built from them.
+        """
         trees, values = [], []
         for (name, kind), arg in zip(self._types(len(args)), args, strict=True):
             try:
                 tree, value = kind.record(arg)
+                if canonical and not kind.strict:
+                    tree = encode(value)
             except Exception as error:  # decoders of the wiring may raise anything
                 raise self._refused(name, kind, error) from None
             trees.append(tree)

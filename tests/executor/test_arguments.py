@@ -202,3 +202,19 @@ def test_decoders_from_the_wiring_win_over_annotations_that_do_not_resolve() -> 
         "argument currency of Opaque.pay (declared Currency): ValueError: 'gbp' is not a valid "
         "Currency")):  # fmt: skip
         ex.invoke("Opaque", [], "pay", ["gbp"])
+
+
+def test_equal_constructor_values_are_one_agent() -> None:
+    @dataclass
+    class Meter:
+        scale: float
+        unit: Currency
+
+        def read(self) -> float:
+            return self.scale
+
+    ex = Executor(agent_types=[agent_type(Meter, snapshots=False)])
+    assert ex.invoke("Meter", [1, "usd"], "read") == 1.0
+    assert ex.invoke("Meter", [1.0, Currency.USD], "read") == 1.0
+    assert ex.store.agent_ids() == ['Meter(1.0, "usd")']
+    assert ex.agent_id("Meter", [1, "usd"]) == 'Meter(1.0, "usd")'
