@@ -1,8 +1,9 @@
-"""Recovery: rebuild a durable agent from its oplog, from the latest snapshot when one loads.
+"""Recovery: rebuild a durable agent from its oplog, from the newest snapshot that loads.
 
-Construct with the original arguments, load the latest snapshot (or update payload), replay only
-the invocations after it, then finish an invocation a crash left unfinished. Reads are bounded
-by what comes after the snapshot, so recovery does not slow down as the oplog grows.
+Construct with the original arguments, load the newest usable snapshot (never one from before
+the last successful update, whose payload is then the baseline: Golem 1.6), replay only the
+invocations after it, then finish an invocation a crash left unfinished. Reads are bounded by
+what comes after the snapshot, so recovery does not slow down as the oplog grows.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from ..oplog.store import OplogStore
 from ..registry import AgentType
 from .engine import Engine, LiveAgent
 from .outcome import error_data
-from .update import replay_update
 
 __all__ = ["InvocationRecord", "RecoveryStats", "pages", "plan", "recover", "unclosed_region"]
 
@@ -67,17 +67,14 @@ class InvocationRecord:
     outcome: OplogEntry | None = None
 
 
-Step = InvocationRecord | OplogEntry
-"""An invocation to replay, or a `successful-update` entry to re-apply."""
-
-
 def plan(
     agent_id: str, entries: Iterable[OplogEntry], failed: list[str] | None = None
-) -> Iterator[Step]:
-    """Group entries after a recovery point into invocations and updates, honouring jumps.
+) -> Iterator[InvocationRecord]:
+    """Group entries after a recovery point into invocations, honouring jumps.
 
     Each invocation comes out once it has ended; one a crash left unfinished comes out last.
-    Snapshot failures are not outcomes: the reasons of failed saves go to `failed`.
+    Snapshot failures are not outcomes: the reasons of failed saves go to `failed`. A recovery
+    point is never older than the last successful update, so no update follows it.
     """
     current: InvocationRecord | None = None
     for entry in entries:
@@ -99,8 +96,6 @@ def plan(
         elif current is not None and kind == JUMP:
             first, last = entry.data["from"], entry.data["to"]
             current.body = [e for e in current.body if not first <= e.index <= last]
-        elif kind == SUCCESSFUL_UPDATE:
-            yield entry
     if current is not None:
         yield current
 
@@ -236,9 +231,7 @@ def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
     replayed, successes, tail = 0, 0, None
     failed: list[str] = []
     for step in plan(agent_id, pages(store, agent_id, start.after + 1, last), failed):
-        if isinstance(step, OplogEntry):
-            replay_update(engine, live, step)
-        elif step.outcome is None:
+        if step.outcome is None:
             tail = step
         else:
             engine.run(live, step.started, step.body, step.outcome)

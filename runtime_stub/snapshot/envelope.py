@@ -228,7 +228,7 @@ def unwrap_binary(payload: bytes, type_name: str) -> bytes:
             "legacy 0x01)"
         )
     if len(data) < 5:
-        raise SnapshotError(f"{prefix}: the envelope header is truncated ({len(data)} bytes)")
+        raise SnapshotError(f"{prefix}: the envelope header is truncated ({len(data)} of 5 bytes)")
     size = int.from_bytes(data[1:5], "big")
     if len(data) < 5 + size:
         raise SnapshotError(

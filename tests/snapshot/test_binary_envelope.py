@@ -63,7 +63,10 @@ def test_the_legacy_form_is_accepted() -> None:
         (b"\x00abc", "unknown envelope version byte 0x00"),
         (b"\x03" + PRINCIPAL, "unknown envelope version byte 0x03"),
         (b"{}", "unknown envelope version byte 0x7b"),
-        (b"\x02\x00\x00", "the envelope header is truncated (3 bytes)"),
+        (b"\x02", "the envelope header is truncated (1 of 5 bytes)"),  # Golem's own refusals
+        (b"\x02\x00\x00\x00", "the envelope header is truncated (4 of 5 bytes)"),
+        (b"\x02\x00\x00\x00\x02{", "says the principal takes 2 bytes, but only 1 follow"),
+        (b"\x02\x00\x00", "the envelope header is truncated (3 of 5 bytes)"),
         (b"\x02\x00\x00\x00\x13{}", "says the principal takes 19 bytes, but only 2 follow"),
         (b"\x02\x00\x00\x00\x02{x", "the principal is not JSON"),
         (b"\x02\x00\x00\x00\x02[]", "the principal must be a JSON object"),
