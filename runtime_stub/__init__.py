@@ -51,10 +51,12 @@ from .snapshotting import (
 )
 
 if TYPE_CHECKING:
-    from .executor import Executor, RecoveryStats
+    from .executor import ArgumentError, Executor, RecoveryStats, UnknownMethodError
     from .oplog import InMemoryOplogStore, OplogEntry, OplogStore, SqliteOplogStore, format_oplog
 
 _LAZY = {
+    "ArgumentError": ".executor",
+    "UnknownMethodError": ".executor",
     "Executor": ".executor",
     "OplogEntry": ".oplog",
     "format_oplog": ".oplog",
@@ -77,6 +79,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AgentType",
+    "ArgumentError",
     "BaseAgent",
     "Disabled",
     "Enabled",
@@ -102,6 +105,7 @@ __all__ = [
     "SnapshottingError",
     "SnapshottingPolicy",
     "SqliteOplogStore",
+    "UnknownMethodError",
     "UpdateError",
     "agent",
     "atomically",

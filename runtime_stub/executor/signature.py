@@ -23,8 +23,9 @@ __all__ = ["ArgumentError", "Signature", "Signatures", "UnknownMethodError", "ch
 _NOT_METHODS = frozenset({"save_snapshot", "load_snapshot"})
 
 
-class ArgumentError(TypeError):
-    """Arguments that do not fit a method's or constructor's declared parameters."""
+class ArgumentError(TypeError, ValueError):
+    """Arguments that do not fit a method's or constructor's declared parameters (a wrong count
+    or type is a `TypeError`; a wrong value, such as an unknown enum value, reads as a `ValueError`)."""
 
 
 class UnknownMethodError(AttributeError):

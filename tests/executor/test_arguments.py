@@ -12,8 +12,16 @@ from typing import Any
 
 import pytest
 
-from runtime_stub import AgentType, Executor, MethodInfo, ParamInfo, RegistryWarning, now
-from runtime_stub.executor.signature import ArgumentError, UnknownMethodError
+from runtime_stub import (
+    AgentType,
+    ArgumentError,
+    Executor,
+    MethodInfo,
+    ParamInfo,
+    RegistryWarning,
+    UnknownMethodError,
+    now,
+)
 from runtime_stub.registry import register
 from tests.executor.support import FakeClock, agent_type
 
@@ -98,8 +106,9 @@ def test_wrong_arguments_name_the_parameter_and_record_nothing(
     method: str, args: list[Any], message: str
 ) -> None:
     ex = Executor(agent_types=[till()])
-    with pytest.raises(ArgumentError, match=re.escape(message)):
+    with pytest.raises(ArgumentError, match=re.escape(message)) as raised:
         ex.invoke("Till", ["s"], method, args)
+    assert isinstance(raised.value, TypeError) and isinstance(raised.value, ValueError)
     assert ex.oplog('Till("s")') == []  # refused before the agent was created
     ex.invoke("Till", ["s"], "lines", [["a"]])
     with pytest.raises(ArgumentError, match=re.escape(message)):
