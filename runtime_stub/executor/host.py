@@ -22,7 +22,7 @@ from ..oplog.entries import (
     OplogEntry,
 )
 from ..registry import SnapshotError
-from ..values import preview, problem, value_type
+from ..values import ValueType, preview, problem, shown, value_type
 from .outcome import error_data, recorded_error
 from .recorder import Recorder
 
@@ -121,13 +121,25 @@ class InvocationHost:
         if recorded is not None:
             if "error" in recorded.data:
                 raise recorded_error(recorded.data)
-            return value_type(returns).decode(recorded.data["result"])
+            return self._recorded_value(recorded, name, value_type(returns))
         if marker is not None:
             raise InterruptedCallError(
                 f"{name} was running when the agent crashed (#{marker.index:05}) and idempotence "
                 "mode is off, so it is not retried: it may or may not have taken effect"
             )
         return self._live_call(name, call, external, args, returns)
+
+    def _recorded_value(self, recorded: OplogEntry, name: str, kind: ValueType) -> Any:
+        """The recorded result decoded; one the declared type no longer accepts is a divergence."""
+        try:
+            return kind.decode(recorded.data["result"])
+        except Exception as error:  # decoders of the wiring may raise anything
+            subject, reason = problem(error, "it")
+            raise self._diverged(
+                recorded.index,
+                f"host-call {name} returning {shown(recorded.data['result'])}",
+                f"{name} expecting a result it cannot decode ({kind.declared}; {subject}: {reason})",
+            ) from None
 
     def _live_call(
         self, name: str, call: Callable[[], Any], external: bool, args: tuple[Any, ...],

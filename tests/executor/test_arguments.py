@@ -16,10 +16,13 @@ from runtime_stub import (
     AgentType,
     ArgumentError,
     Executor,
+    InMemoryOplogStore,
     MethodInfo,
     ParamInfo,
     RegistryWarning,
+    ReplayDivergenceError,
     UnknownMethodError,
+    durable_call,
     now,
 )
 from runtime_stub.registry import register
@@ -227,3 +230,38 @@ def test_equal_constructor_values_are_one_agent() -> None:
     assert ex.invoke("Meter", [1.0, Currency.USD], "read") == 1.0
     assert ex.store.agent_ids() == ['Meter(1.0, "usd")']
     assert ex.agent_id("Meter", [1, "usd"]) == 'Meter(1.0, "usd")'
+
+
+def test_a_recorded_host_call_result_the_code_no_longer_decodes_is_a_divergence() -> None:
+    def lookup() -> str:
+        return "abc"
+
+    def lookup_v2() -> int:
+        return 1
+
+    lookup_v2.__qualname__ = lookup.__qualname__  # the same call, a new declared return type
+
+    @dataclass
+    class Caller:
+        name: str
+
+        def call(self) -> str:
+            return str(durable_call(lookup))
+
+    @dataclass
+    class CallerV2:
+        name: str
+
+        def call(self) -> str:
+            return str(durable_call(lookup_v2))
+
+    store = InMemoryOplogStore()
+    Executor(store, agent_types=[agent_type(Caller, snapshots=False)]).invoke(
+        "Caller", ["c"], "call"
+    )
+    changed = dataclasses.replace(agent_type(Caller, snapshots=False), agent_class=CallerV2)
+    with pytest.raises(ReplayDivergenceError, match=re.escape(
+        'the oplog has host-call durable_call:test_a_recorded_host_call_result_the_code_no_longer_'
+        'decodes_is_a_divergence.<locals>.lookup returning "abc", but the code now does '
+        "durable_call:")):  # fmt: skip
+        Executor(store, agent_types=[changed]).instance('Caller("c")')
