@@ -19,7 +19,7 @@ from .outcome import Outcome, call_in_host, check_outcome, error_data, outcome_e
 from .recorder import Recorder
 from .resolve import TypeResolver
 from .schedule import SnapshotSchedule, effective_policy
-from .signature import ArgumentError, Signatures
+from .signature import ArgumentError, Signatures, UnknownMethodError
 
 __all__ = ["Engine", "LiveAgent"]
 
@@ -125,13 +125,13 @@ class Engine:
         recorded, counted by the schedule, possibly a snapshot, and one commit.
         """
         method: str = started.data["method"]
-        signature = self.signatures.method(live.agent_type, method)
         try:
+            signature = self.signatures.method(live.agent_type, method)
             args = signature.load(started.data["args"])
-        except ArgumentError as error:
+        except (ArgumentError, UnknownMethodError) as error:
             shown_args = shown(started.data["args"])
             raise ReplayDivergenceError(live.agent_id, started.index, f"{method}{shown_args}",
-                                        f"a signature refusing them ({error})") from None  # fmt: skip
+                                        f"code refusing them ({error})") from None  # fmt: skip
         host = self.host(live.recorder, body, recorded.index if recorded else None)
         outcome = self.call(host, lambda: getattr(live.instance, method)(*args))
         if recorded is not None:

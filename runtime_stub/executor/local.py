@@ -226,8 +226,8 @@ class Executor:
         create = recorder.append(CREATE, self._create_data(atype, args, len(held.buffer)))
         recorder.adopt(held.buffer)
         recorder.flush()
-        args = list(args)
-        return LiveAgent(the_id, atype, args, instance, recorder, engine.schedule(atype, create.at))
+        schedule = engine.schedule(atype, create.at)
+        return LiveAgent(the_id, atype, list(args), instance, recorder, schedule)
 
     def _create_data(
         self, atype: AgentType, args: Sequence[Any], init_calls: int

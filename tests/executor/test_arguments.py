@@ -265,3 +265,31 @@ def test_a_recorded_host_call_result_the_code_no_longer_decodes_is_a_divergence(
         'decodes_is_a_divergence.<locals>.lookup returning "abc", but the code now does '
         "durable_call:")):  # fmt: skip
         Executor(store, agent_types=[changed]).instance('Caller("c")')
+
+
+def test_a_recorded_call_the_code_no_longer_accepts_is_a_divergence() -> None:
+    @dataclass
+    class Shelf:
+        shop: str
+
+        def lines(self, skus: list[str]) -> int:
+            return len(skus)
+
+    @dataclass
+    class Narrower:
+        shop: str
+
+        def lines(self, skus: list[int]) -> int:
+            return len(skus)
+
+    @dataclass
+    class Gone:
+        shop: str
+
+    store = InMemoryOplogStore()
+    shelf = agent_type(Shelf, snapshots=False)
+    Executor(store, agent_types=[shelf]).invoke("Shelf", ["s"], "lines", [["a"]])
+    for cls, refusal in ((Narrower, "argument skus[0] of Shelf.lines"), (Gone, "no agent method")):
+        changed = dataclasses.replace(shelf, agent_class=cls)
+        with pytest.raises(ReplayDivergenceError, match=re.escape(refusal)):
+            Executor(store, agent_types=[changed]).instance('Shelf("s")')
