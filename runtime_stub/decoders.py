@@ -77,6 +77,8 @@ def decoder(hint: Any, building: dict[Any, Decode] | None = None) -> Decode:
     building = {} if building is None else building
     if hint is None:
         return _load_none
+    if hint is Any or hint is object:  # inside a container: whatever JSON was recorded
+        return _identity
     scalar = _SCALARS.get(hint) if isinstance(hint, typing.Hashable) else None
     if scalar is not None:
         return scalar

@@ -211,7 +211,7 @@ def value_type(hint: Any) -> ValueType:
     if hint is not Any and hint is not object:
         try:
             found = ValueType(_text(hint), decoder(hint))
-        except (TypeError, NameError):
+        except Exception:  # an unsupported type, or annotations that do not resolve
             found = ANY
     with contextlib.suppress(TypeError):
         _TYPES[hint] = found
