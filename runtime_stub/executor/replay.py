@@ -45,10 +45,10 @@ class RecoveryStats:
     """How an agent was last recovered.
 
     `snapshot_index` is the oplog index of the snapshot (or update payload) loaded, None for a
-    full replay; `snapshot_error` says why the newest snapshot could not be used, if it could
-    not; `resumed` tells whether an invocation a crash interrupted was finished;
-    `failed_snapshots` holds the errors of snapshots that failed to save after the recovery
-    point (why the replay was longer than the policy promises).
+    full replay; `snapshot_error` says why a newer snapshot could not be used: one that failed
+    to load, else the last one that failed to save; `resumed` tells whether an invocation a
+    crash interrupted was finished; `failed_snapshots` holds the errors of all snapshots that
+    failed to save after the recovery point (why the replay was longer than the policy promises).
     """
 
     snapshot_index: int | None
@@ -241,6 +241,7 @@ def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
     for marker in markers:  # recorded once: later recoveries skip these snapshots
         recorder.append(ERROR, marker.data)
     recorder.flush()
+    error = error or (failed[-1] if failed else None)
     stats = RecoveryStats(start.snapshot_index, replayed + (tail is not None), error,
                           tail is not None, tuple(failed))  # fmt: skip
     if tail is not None:

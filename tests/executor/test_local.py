@@ -258,6 +258,7 @@ def test_a_failing_save_is_recorded_and_the_invocation_still_succeeds() -> None:
     stats = ex.recovery_stats('Counter("a")')
     assert stats is not None and stats.replayed_invocations == 2
     assert stats.failed_snapshots == (errors[0].data["error"], errors[1].data["error"])
+    assert stats.snapshot_error == errors[1].data["error"]
 
 
 def test_an_agent_that_is_not_in_the_store_is_a_key_error() -> None:
