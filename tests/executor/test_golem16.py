@@ -12,8 +12,10 @@ import pytest
 from runtime_stub import (
     Executor,
     InMemoryOplogStore,
+    OplogStore,
     Snapshot,
     SnapshotError,
+    SqliteOplogStore,
     UpdateError,
     atomically,
     now,
@@ -156,9 +158,12 @@ def test_a_broken_update_payload_is_a_recovery_error_not_a_replay_of_older_invoc
         Executor(store, agent_types=[agent_type(Counter), broken]).instance(A)
 
 
-def test_a_periodic_snapshot_that_fails_to_load_is_skipped_for_good_and_recorded_once() -> None:
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_periodic_snapshot_that_fails_to_load_is_skipped_for_good_and_recorded_once(
+    kind: str,
+) -> None:
     clock = FakeClock()
-    store = InMemoryOplogStore()
+    store: OplogStore = InMemoryOplogStore() if kind == "memory" else SqliteOplogStore(":memory:")
     types = [agent_type(Counter, "periodic(10s)")]
     ex = Executor(store, agent_types=types, clock=clock)
     for _ in range(4):  # the first creates the agent, whose creation starts the period
