@@ -157,6 +157,8 @@ def test_both_stores_give_the_same_answers(batches: list[tuple[str, list[str]]])
         assert memory.read(agent, 2, 5) == sqlite.read(agent, 2, 5)
         for kinds in (["snapshot"], ["error", "agent-invocation-finished"], list(KINDS)):
             assert memory.latest(agent, kinds) == sqlite.latest(agent, kinds)
+            for before in range(0, memory.last_index(agent) + 2, 2):
+                assert memory.latest(agent, kinds, before) == sqlite.latest(agent, kinds, before)
             for after in range(0, memory.last_index(agent) + 1, 3):
                 assert memory.following(agent, after, kinds) == sqlite.following(
                     agent, after, kinds
@@ -213,3 +215,16 @@ def test_a_process_killed_while_appending_loses_no_committed_invocation(tmp_path
             assert counter.count == applied * (applied + 1) // 2
             finished = sum(e.kind == "agent-invocation-finished" for e in ex.oplog('Counter("k")'))
             assert finished == applied
+
+
+def test_failed_load_markers_are_found_by_the_snapshot_they_name(store: OplogStore) -> None:
+    marker = {"error": "no", "error_type": "x.E", "error_args": None, "snapshot": "load"}
+    store.append("a", [entry(1, "create"), entry(2, "snapshot"), entry(3, "snapshot")])
+    store.append("a", [OplogEntry(4, "error", 0, {**marker, "snapshot_index": 3})])
+    found = store.failed_load("a", 3)
+    assert found is not None and found.index == 4
+    assert store.failed_load("a", 2) is None and store.failed_load("b", 3) is None
+    latest = store.latest("a", ["snapshot"], before=3)
+    assert latest is not None and latest.index == 2
+    assert store.latest("a", ["snapshot"], before=2) is None
+    store.close()
