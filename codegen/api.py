@@ -133,7 +133,11 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
     project = run.project()
-    findings = [*run.failures, *_run_checks(project), *gate_findings(project, gate)]
+    findings = [
+        *run.failures,
+        *_run_checks(project, run.config.golem_version),
+        *gate_findings(project, gate),
+    ]
     found = run.diagnostics(findings, select, ignore)
     if project.agents or run.tree.generated:
         changes = _plan(run, project, found, findings)
@@ -256,7 +260,8 @@ def generate(
     gate = read_gate(run)
     project = run.project()
     judged = judge_gate(project, gate) if project.agents or gate.lock is not None else None
-    findings = [*run.failures, *_run_checks(project), *(judged.findings if judged else ())]
+    gated = judged.findings if judged else ()
+    findings = [*run.failures, *_run_checks(project, run.config.golem_version), *gated]
     found = run.diagnostics(findings, (), ())
     changes = (*_plan(run, project, found, findings), *lock_change(run, gate, judged))
     diagnostics = tuple(
@@ -273,12 +278,12 @@ def generate(
     return GenerateResult(changes, written, diagnostics, False)
 
 
-def _run_checks(project: Project) -> list[Finding]:
+def _run_checks(project: Project, golem_version: str) -> list[Finding]:
     if not project.agents:
         return []
     from .checks import run_checks
 
-    return run_checks(project)
+    return run_checks(project, golem_version)
 
 
 def _plan(

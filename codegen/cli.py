@@ -6,6 +6,7 @@ Exit status: 0 nothing fails; 1 diagnostics that fail, or `generate --check` fou
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import sys
@@ -18,7 +19,7 @@ import click
 
 from . import api
 from .diagnostics import Diagnostic, Severity
-from .discovery import ConfigError, display_path
+from .discovery import GOLEM_VERSIONS, Config, ConfigError, display_path, load_config
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
@@ -91,6 +92,24 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def version_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--golem-version: the Golem release the agents are built for (overrides the configuration)."""
+    return click.option(
+        "--golem-version",
+        type=click.Choice(GOLEM_VERSIONS),
+        default=None,
+        help=f"Golem release the agents target (default: golem-version in pyproject.toml, "
+        f"else {GOLEM_VERSIONS[-1]}); 1.5 keeps GLM007/GLM031 as warnings.",
+    )(command)
+
+
+def _config(paths: Sequence[Path], golem_version: str | None) -> Config | None:
+    """The configuration with --golem-version applied (None: let the run load it)."""
+    if golem_version is None:
+        return None
+    return dataclasses.replace(load_config(paths[0]), golem_version=golem_version)
+
+
 def _options(no_cache: bool, jobs: int | None) -> api.Options:
     return api.Options(cache=not no_cache, jobs=jobs, progress=_progress_bar())
 
@@ -140,6 +159,7 @@ def run() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="Fixes that may change behaviour count too.")
 @click.option("--diff", is_flag=True, help="Print the diff of the fixes instead of writing them.")
+@version_option
 @run_options
 def check(
     paths: tuple[Path, ...],
@@ -150,6 +170,7 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    golem_version: str | None,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
@@ -157,10 +178,12 @@ def check(
     from .diagnostics import applicable
 
     options = _options(no_cache, jobs)
+    paths = paths or (Path("."),)
+    config = _config(paths, golem_version)
     if fix or diff:
-        result = _fix(paths, select, ignore, options, unsafe=unsafe_fixes, diff=diff)
+        result = _fix(paths, select, ignore, options, config, unsafe=unsafe_fixes, diff=diff)
     else:
-        result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
+        result = api.check(paths, select=select, ignore=ignore, config=config, options=options)
     _print_diagnostics(applicable(result.diagnostics, unsafe_fixes), output_format)
     if output_format == "text":
         _summary(result.diagnostics, result.files)
@@ -173,6 +196,7 @@ def _fix(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     options: api.Options,
+    config: Config | None,
     *,
     unsafe: bool,
     diff: bool,
@@ -186,6 +210,7 @@ def _fix(
         write=not diff,
         select=select,
         ignore=ignore,
+        config=config,
         options=options,
     )
     if diff:
@@ -237,6 +262,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
     is_flag=True,
     help="Exit 1 when files were written (for pre-commit: the commit must include them).",
 )
+@version_option
 @run_options
 def generate(
     paths: tuple[Path, ...],
@@ -244,16 +270,19 @@ def generate(
     diff: bool,
     force: bool,
     exit_non_zero_on_fix: bool,
+    golem_version: str | None,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
     """Write or refresh every golem_agents.py under PATHS."""
     from .generate.plan import unified_diff
 
+    paths = paths or (Path("."),)
     result = api.generate(
-        paths or (Path("."),),
+        paths,
         check_only=check_only or diff,
         force=force,
+        config=_config(paths, golem_version),
         options=_options(no_cache, jobs),
     )
     if result.refused:
@@ -430,7 +459,7 @@ def explain(code: str) -> None:
 
 
 @main.command()
-@click.argument("agent_id")
+@click.argument("agent_id", required=False)
 @click.option(
     "--store",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -438,13 +467,26 @@ def explain(code: str) -> None:
     show_default=True,
     help="SQLite oplog store of a local executor.",
 )
-def oplog(agent_id: str, store: Path) -> None:
-    """Print an agent's oplog from a local executor store, like `golem agent oplog`."""
-    from runtime_stub.oplog.command import print_oplog
+@click.option("--list", "list_only", is_flag=True, help="List the agents of the store.")
+def oplog(agent_id: str | None, store: Path, list_only: bool) -> None:
+    """Print an agent's oplog from a local executor store, like `golem agent oplog`.
+
+    Without AGENT_ID (or with --list), list the ids of the store's agents.
+    """
+    from runtime_stub.oplog.command import list_agents, print_oplog, suggest_ids
 
     if not store.is_file():
         raise click.UsageError(f"no oplog store at {display_path(store)}")
+    if agent_id is None or list_only:
+        for known in list_agents(store):
+            click.echo(known)
+        return
     text = print_oplog(store, agent_id)
     if text is None:
-        raise click.UsageError(f"no agent {agent_id!r} in {display_path(store)}")
+        close = suggest_ids(list_agents(store), agent_id)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise click.UsageError(
+            f"no agent {agent_id!r} in {display_path(store)}{hint} (ids are the type name and "
+            'the constructor arguments as JSON, e.g. PaymentAgent("acc-1"); --list lists them)'
+        )
     click.echo(text, nl=not text.endswith("\n"))

@@ -27,7 +27,9 @@ SKIPPED_DIRS = frozenset(
 )
 """Besides these, hidden directories (`.git`, `.tox`, `.venv`, `.golem`, ...) and virtualenvs
 under any name (a `pyvenv.cfg`, or a conda environment's `conda-meta`)."""
-CONFIG_KEYS = frozenset({"exclude", "select", "ignore", "snapshots"})
+CONFIG_KEYS = frozenset({"exclude", "select", "ignore", "snapshots", "golem-version"})
+GOLEM_VERSIONS = ("1.5", "1.6")
+"""The Golem releases agents can target (SPEC §12); the last one is the default."""
 
 
 class ConfigError(Exception):
@@ -45,6 +47,8 @@ class Config:
     """Directory of the pyproject.toml the configuration came from; exclude globs are relative to it."""
     snapshots: str = ""
     """Where stored snapshots live, relative to `root` (SPEC §11; "" = tests/golem_snapshots)."""
+    golem_version: str = GOLEM_VERSIONS[-1]
+    """The Golem release the agents are built for (`golem-version`): some severities depend on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +109,27 @@ def _read_config(pyproject: Path) -> Config:
         raise ConfigError(
             f"{display_path(pyproject)}: [tool.golem-codegen] snapshots must be a string (a directory)"
         )
+    version = section.get("golem-version", GOLEM_VERSIONS[-1])
+    problem = golem_version_problem(version)
+    if problem:
+        raise ConfigError(f"{display_path(pyproject)}: golem-version: {problem}")
     return Config(
-        values["exclude"], values["select"], values["ignore"], pyproject.parent, snapshots
+        values["exclude"],
+        values["select"],
+        values["ignore"],
+        pyproject.parent,
+        snapshots=snapshots,
+        golem_version=str(version),
     )
+
+
+def golem_version_problem(version: object) -> str | None:
+    """Why `version` is not a Golem release this tool targets, or None when it is one."""
+    if isinstance(version, str) and version in GOLEM_VERSIONS:
+        return None
+    known = " or ".join(f'"{v}"' for v in GOLEM_VERSIONS)
+    shown = f'"{version}"' if isinstance(version, str) else repr(version)
+    return f"{shown} is not a supported Golem version: use {known} (a string)"
 
 
 def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:

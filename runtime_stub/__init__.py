@@ -31,7 +31,15 @@ from .errors import (
     UpdateError,
     crash_after,
 )
-from .registry import AgentType, EndpointInfo, MethodInfo, ParamInfo, Snapshot, SnapshotError
+from .registry import (
+    AgentType,
+    EndpointInfo,
+    MethodInfo,
+    ParamInfo,
+    RegistryWarning,
+    Snapshot,
+    SnapshotError,
+)
 from .snapshotting import (
     Disabled,
     Enabled,
@@ -43,10 +51,12 @@ from .snapshotting import (
 )
 
 if TYPE_CHECKING:
-    from .executor import Executor, RecoveryStats
+    from .executor import ArgumentError, Executor, RecoveryStats, UnknownMethodError
     from .oplog import InMemoryOplogStore, OplogEntry, OplogStore, SqliteOplogStore, format_oplog
 
 _LAZY = {
+    "ArgumentError": ".executor",
+    "UnknownMethodError": ".executor",
     "Executor": ".executor",
     "OplogEntry": ".oplog",
     "format_oplog": ".oplog",
@@ -69,6 +79,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AgentType",
+    "ArgumentError",
     "BaseAgent",
     "Disabled",
     "Enabled",
@@ -85,6 +96,7 @@ __all__ = [
     "PersistenceLevel",
     "RecoveryError",
     "RecoveryStats",
+    "RegistryWarning",
     "ReplayDivergenceError",
     "RetryPolicy",
     "SimulatedCrash",
@@ -93,6 +105,7 @@ __all__ = [
     "SnapshottingError",
     "SnapshottingPolicy",
     "SqliteOplogStore",
+    "UnknownMethodError",
     "UpdateError",
     "agent",
     "atomically",

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import inspect
 import random as _random
+import typing
 import uuid as _uuid
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -78,12 +79,17 @@ class Host(Protocol):
         *,
         external: bool = False,
         args: tuple[Any, ...] = (),
+        returns: Any = Any,
     ) -> Any:
         """Run `call` and record its result, or answer it from the oplog during replay.
 
         `external` marks an effect outside the agent (`durable_call`): the retry policy and
-        idempotence mode apply to it and the oplog is committed right after it. `args` is only shown.
+        idempotence mode apply to it and the oplog is committed right after it. `args` is only
+        shown. The result is recorded as JSON of the `returns` type (plain JSON without one).
         """
+
+    def now(self) -> datetime:
+        """The executor's current time (its clock), as an aware UTC datetime."""
 
     def atomic_region(self) -> contextlib.AbstractContextManager[None]:
         """A region that is re-run as a whole if the agent crashes inside it."""
@@ -105,41 +111,70 @@ current_host: ContextVar[Host | None] = ContextVar("golem_current_host", default
 
 
 def _recorded(
-    name: str, call: Callable[[], T], *, external: bool = False, args: tuple[Any, ...] = ()
+    name: str,
+    call: Callable[[], T],
+    returns: Any,
+    *,
+    external: bool = False,
+    args: tuple[Any, ...] = (),
 ) -> T:
     host = current_host.get()
     if host is None:
         return call()
-    result: T = host.host_call(name, call, external=external, args=args)
+    result: T = host.host_call(name, call, external=external, args=args, returns=returns)
     return result
 
 
 def now() -> datetime:
-    """The current time (UTC), durable: replay sees the time the original run saw."""
-    return _recorded("now", lambda: datetime.now(UTC))
+    """The current time (UTC), durable: replay sees the time the original run saw.
+
+    Inside an executor it is the executor's clock (`Executor(clock=...)`).
+    """
+    host = current_host.get()
+    if host is None:
+        return datetime.now(UTC)
+    result: datetime = host.host_call("now", host.now, returns=datetime)
+    return result
 
 
 def random() -> float:
     """A random float in [0, 1), durable."""
-    return _recorded("random", _random.random)
+    return _recorded("random", _random.random, float)
 
 
 def uuid4() -> _uuid.UUID:
     """A random UUID, durable."""
-    return _recorded("uuid4", _uuid.uuid4)
+    return _recorded("uuid4", _uuid.uuid4, _uuid.UUID)
 
 
 def generate_idempotency_key() -> _uuid.UUID:
     """A fresh idempotency key for an external call, durable."""
-    return _recorded("generate_idempotency_key", _uuid.uuid4)
+    return _recorded("generate_idempotency_key", _uuid.uuid4, _uuid.UUID)
+
+
+def _return_type(function: Callable[..., Any]) -> Any:
+    """The declared return type of `function` (Any when it has none or it does not resolve)."""
+    try:
+        return typing.get_type_hints(function, include_extras=True).get("return", Any)
+    except Exception:
+        return Any
 
 
 def durable_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run an external effect once: its result is recorded and answered from the oplog on replay."""
+    """Run an external effect once: its result is recorded and answered from the oplog on replay.
+
+    The result is recorded as JSON: of the function's declared return type when it has one
+    (`-> Receipt` for a dataclass), else it must be a plain JSON value (dict, list, str, int,
+    float, bool, None), or the call fails saying what cannot be recorded.
+    """
     name = getattr(function, "__qualname__", type(function).__qualname__)
     shown = (*args, kwargs) if kwargs else tuple(args)
     return _recorded(
-        f"durable_call:{name}", lambda: function(*args, **kwargs), external=True, args=shown
+        f"durable_call:{name}",
+        lambda: function(*args, **kwargs),
+        _return_type(function),
+        external=True,
+        args=shown,
     )
 
 

@@ -62,7 +62,18 @@ FaultHook = Callable[[str, "OplogEntry"], None]
 
 
 def crash_after(kind: str, *, nth: int = 1, agent_id: str | None = None) -> FaultHook:
-    """A one-shot fault hook: crash right after the `nth` committed entry of `kind`."""
+    """A one-shot fault hook: crash right after the commit that holds the `nth` entry of `kind`.
+
+    The executor buffers entries and commits them in batches, one transaction each: at the end
+    of every invocation (started, its host calls, finished or error, a snapshot), right after
+    every external call (`durable_call`, and before one when idempotence mode is off), at an
+    atomic region's end and on `oplog_commit()`. Fault hooks run after a batch is committed, for
+    each of its entries in order, so the crash happens after the whole batch: e.g.
+    `crash_after("agent-invocation-started")` on an invocation without external calls crashes
+    after it finished (and recovery has nothing to resume), while on one with a `durable_call`
+    it crashes after that call, leaving the invocation unfinished. Entries of the batch after
+    `kind` are committed too; nothing after the batch is.
+    """
     seen = 0
     fired = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,6 +15,7 @@ __all__ = [
     "EndpointInfo",
     "MethodInfo",
     "ParamInfo",
+    "RegistryWarning",
     "Snapshot",
     "SnapshotError",
     "SnapshotFormat",
@@ -39,10 +41,15 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class ParamInfo:
-    """A constructor or method parameter: its name and its type as written."""
+    """A constructor or method parameter: its name, its type as written, and its decoder.
+
+    `decode` (generated from the declared type, like the state codecs) turns the JSON the oplog
+    records back into the typed value; without it, the executor derives one from the annotation.
+    """
 
     name: str
     type: str
+    decode: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,8 @@ class MethodInfo:
     params: tuple[ParamInfo, ...]
     returns: str
     is_async: bool
+    decode_result: Callable[[Any], Any] | None = None
+    """The decoder of the recorded result (see `ParamInfo.decode`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +96,35 @@ _lock = threading.Lock()
 _types: dict[str, AgentType] = {}
 
 
+class RegistryWarning(UserWarning):
+    """A type name registered again for a different class: the newer registration wins."""
+
+
+def _class_path(cls: type[Any]) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
 def register(*agent_types: AgentType) -> None:
-    """Register agent types; registering the same type again replaces it (module reloads)."""
+    """Register agent types; registering the same type again replaces it (module reloads).
+
+    A type name already registered for a class elsewhere (another module or class name) is
+    replaced with a `RegistryWarning`: two agent types with one name (GLM012) would otherwise
+    silently route invocations of one to the other.
+    """
     with _lock:
         for agent_type in agent_types:
+            known = _types.get(agent_type.type_name)
+            if known is not None and _class_path(known.agent_class) != _class_path(
+                agent_type.agent_class
+            ):
+                warnings.warn(
+                    f"agent type {agent_type.type_name!r} was registered for "
+                    f"{_class_path(known.agent_class)}; "
+                    f"{_class_path(agent_type.agent_class)} now replaces it (give one of them "
+                    "another name with @agent(name=...))",
+                    RegistryWarning,
+                    stacklevel=2,
+                )
             _types[agent_type.type_name] = agent_type
 
 

@@ -247,5 +247,13 @@ def test_oplog_prints_an_agents_oplog_from_a_store(examples: Path) -> None:
     assert "SNAPSHOT" in result.stdout and '"count": 2' in result.stdout
     missing = golem("oplog", 'CounterAgent("nope")', "--store", ".golem/oplog.db", cwd=examples)
     assert missing.returncode == 2 and "nope" in missing.stderr
+    unquoted = golem("oplog", "CounterAgent(c1)", "--store", ".golem/oplog.db", cwd=examples)
+    assert unquoted.returncode == 2
+    assert "did you mean 'CounterAgent(\"c1\")'?" in " ".join(unquoted.stderr.split())
+    listed = golem("oplog", "--store", ".golem/oplog.db", cwd=examples)
+    assert (listed.returncode, listed.stdout) == (0, 'CounterAgent("c1")\n')
+    assert (
+        golem("oplog", "--list", "--store", ".golem/oplog.db", cwd=examples).stdout == listed.stdout
+    )
     no_store = golem("oplog", "x", "--store", "absent.db", cwd=examples)
     assert no_store.returncode == 2 and "absent.db" in no_store.stderr

@@ -13,13 +13,16 @@ from .snapshot import check_snapshots
 __all__ = ["run_checks"]
 
 
-def run_checks(project: Project) -> list[Finding]:
-    """Every finding of every agent of the project, agent by agent, then the tree-wide ones."""
+def run_checks(project: Project, golem_version: str = "1.6") -> list[Finding]:
+    """Every finding of every agent of the project, agent by agent, then the tree-wide ones.
+
+    `golem_version` is the Golem release targeted (SPEC §12): 1.5 still has persistence levels.
+    """
     findings: list[Finding] = []
     for agent in project.agents:
         findings += check_declaration(agent)
         findings += check_snapshots(agent, project)
         findings += check_signatures(agent, project)
         findings += check_http(agent)
-        findings += check_durability(agent, project)
+        findings += check_durability(agent, project, golem_version)
     return findings + check_type_names(project.agents)

@@ -115,8 +115,9 @@ def _ephemeral_snapshots(agent: Agent) -> list[Finding]:
     except SnapshottingError:
         return []  # GLM004 reports it
     message = (
-        f'ephemeral agents are never recovered, so snapshotting="{given.value}" has no effect; '
-        'remove snapshotting, or make the agent durable (mode="durable")'
+        f'ephemeral agents are never recovered, so snapshotting="{given.value}" has no effect '
+        "(Golem 1.6 refuses such an agent type); remove snapshotting, or make the agent durable "
+        '(mode="durable")'
     )
     return [finding(agent, "GLM007", message, given.anchor)]
 

@@ -67,7 +67,7 @@ def durable_stand_in(callee: str) -> str | None:
     return None
 
 
-def check_durability(agent: Agent, project: Project) -> list[Finding]:
+def check_durability(agent: Agent, project: Project, golem_version: str = "1.6") -> list[Finding]:
     """GLM030-GLM033 over every method the agent class itself defines (migrations aside)."""
     effects = EffectModel(agent, project)
     findings: list[Finding] = []
@@ -76,7 +76,9 @@ def check_durability(agent: Agent, project: Project) -> list[Finding]:
             continue  # migrations run while loading: GLM052 holds them to a stricter rule
         regions = [_region(agent, method, region, effects) for region in method.atomic_regions]
         findings += [f for f in regions if f is not None]
-        findings += [f for call in method.calls for f in _call(agent, method, call, effects)]
+        findings += [
+            f for call in method.calls for f in _call(agent, method, call, effects, golem_version)
+        ]
     return findings
 
 
@@ -94,19 +96,29 @@ def _region(
     return finding(agent, "GLM030", message, region.anchor)
 
 
-def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel) -> list[Finding]:
+def _call(
+    agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel, golem_version: str
+) -> list[Finding]:
     """GLM031 / GLM032 for control misuse, GLM033 for non-deterministic calls (durable agents)."""
     name = effects.normalize(call.name)
     where = f'in method "{method.name}"'
-    if name == "runtime_stub.persistence_level" and _first(call, LEVEL).endswith(
-        "PersistenceLevel.PERSIST_NOTHING"
-    ):
-        message = (
-            f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where} turns off the oplog: "
-            "after a crash those effects are neither replayed nor known; it is a knob for library "
-            "authors — to cut replay cost, set snapshotting on the agent instead"
-        )
-        return [finding(agent, "GLM031", message, call.anchor)]
+    if name == "runtime_stub.persistence_level":
+        level = _first(call, LEVEL)
+        if golem_version != "1.5":
+            shown = level.rpartition(".")[2] or "..."
+            message = (
+                f"persistence_level({shown}) {where}: Golem 1.6 removed persistence levels; "
+                "remove the call (to cut replay cost, set snapshotting on the agent instead), or "
+                'target Golem 1.5 with golem-version = "1.5"'
+            )
+            return [finding(agent, "GLM031", message, call.anchor)]
+        if level.endswith("PersistenceLevel.PERSIST_NOTHING"):
+            message = (
+                f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where} turns off the "
+                "oplog: after a crash those effects are neither replayed nor known; it is a knob "
+                "for library authors — to cut replay cost, set snapshotting on the agent instead"
+            )
+            return [finding(agent, "GLM031", message, call.anchor)]
     if name == "runtime_stub.idempotence_mode" and _first(call, ENABLED) == "True":
         message = (
             f"idempotence_mode(True) {where} changes nothing: it is already the default; remove "

@@ -44,8 +44,14 @@ _WIDTH = 88
 _MARKER = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*(GLM\d{3}(?:[ \t]*,[ \t]*GLM\d{3})*)[ \t]*$")
 
 
-def severity_of(code: str) -> Severity:
-    """The severity a code always has; unknown codes count as errors so they are never hidden."""
+_GOLEM_15 = {"GLM007": Severity.WARNING, "GLM031": Severity.WARNING}
+"""Codes that are only warnings for agents built for Golem 1.5 (SPEC §12)."""
+
+
+def severity_of(code: str, golem_version: str = "1.6") -> Severity:
+    """The severity of a code for the targeted Golem release; unknown codes count as errors."""
+    if golem_version == "1.5" and code in _GOLEM_15:
+        return _GOLEM_15[code]
     rule = RULES.get(code)
     return Severity.ERROR if rule is None else rule.severity
 

@@ -12,8 +12,8 @@ from pathlib import PurePath
 
 from runtime_stub.snapshotting import Disabled, Enabled, EveryN, Periodic, parse_snapshotting
 
-from ..model import Agent, DataclassInfo, Method, Param, Project
-from ..resolve.types import state_problems
+from ..model import Agent, DataclassInfo, Method, Param, Project, TypeRef
+from ..resolve.types import serialization_problems, state_problems
 from ..state.chain import migrations_of
 from .codecs import Codecs
 from .names import ImportLine, Names
@@ -84,20 +84,27 @@ def _entry(agent: Agent, cls: str, project: Project, codecs: Codecs, names: Name
     load_name = names.claim(f"_load_snapshot_{cls}", "_load_snapshot")
     save = Signature(save_name, (f"agent: {cls}",), "_rt.Snapshot")
     load = Signature(load_name, (f"agent: {cls}", "payload: bytes"), "None")
-    arguments = _arguments(agent, cls, save_name, load_name)
     type_name = py_str(agent.type_name)
+    kind, save_body, load_body = _snapshot_bodies(agent, cls, project, codecs, type_name)
+    arguments = _arguments(agent, cls, save_name, load_name, _Decoders(project, codecs))
+    return AgentEntry(cls, kind, save, load, save_body, load_body, arguments)
+
+
+def _snapshot_bodies(
+    agent: Agent, cls: str, project: Project, codecs: Codecs, type_name: str
+) -> tuple[str, tuple[Fragment, ...], tuple[Fragment, ...]]:
+    """(snapshot kind, save body, load body) of the agent's two snapshot entry points."""
     if agent.snapshot_kind == "json" and agent.state is not None:
         state_save, state_load = codecs.agent_state(agent.state, cls)
         versions = _versions(agent, cls, codecs)
         save_body = (call("return _sj.save", state_save, "agent", type_name, *versions[:1]),)
-        load_body = _json_load_body(agent.state, (state_load, type_name, *versions))
-        return AgentEntry(cls, "json", save, load, save_body, load_body, arguments)
+        return "json", save_body, _json_load_body(agent.state, (state_load, type_name, *versions))
     if agent.snapshot_kind == "binary":
         save_body = (call("return _sj.save_custom", "agent.save_snapshot", type_name),)
         load_body = (call("_sj.load_custom", "agent.load_snapshot", "payload", type_name),)
-        return AgentEntry(cls, "binary", save, load, save_body, load_body, arguments)
+        return "binary", save_body, load_body
     refusal = call("raise _sj.unsupported", type_name, py_str(_no_snapshot_reason(agent, project)))
-    return AgentEntry(cls, "none", save, load, (refusal,), (refusal,), arguments)
+    return "none", (refusal,), (refusal,)
 
 
 def _versions(agent: Agent, cls: str, codecs: Codecs) -> tuple[Fragment, ...]:
@@ -134,14 +141,30 @@ def _json_load_body(state: DataclassInfo, arguments: tuple[Fragment, ...]) -> tu
     return (call("state = _sj.load", "payload", *arguments), *assignments)
 
 
-def _arguments(agent: Agent, cls: str, save: str, load: str) -> tuple[tuple[str, Fragment], ...]:
+@dataclass(frozen=True, slots=True)
+class _Decoders:
+    """The decoders of constructor and method values, generated like the state codecs."""
+
+    project: Project
+    codecs: Codecs
+
+    def of(self, ref: TypeRef | None) -> Fragment | None:
+        """The decoder of a declared type; None when unannotated, `None` or not serializable."""
+        if ref is None or ref.kind == "none" or serialization_problems(ref, self.project, ""):
+            return None
+        return self.codecs.load_callable(self.codecs.codec(ref))
+
+
+def _arguments(
+    agent: Agent, cls: str, save: str, load: str, decoders: _Decoders
+) -> tuple[tuple[str, Fragment], ...]:
     """The AgentType(...) keyword arguments, in the record's field order."""
     formats = {"json": py_str("json"), "binary": py_str("binary")}
     return (
         ("type_name", py_str(agent.type_name)),
         ("agent_class", cls),
-        ("constructor", _params(agent.constructor)),
-        ("methods", tuple_of([_method(m) for m in agent.methods])),
+        ("constructor", _params(agent.constructor, decoders)),
+        ("methods", tuple_of([_method(m, decoders) for m in agent.methods])),
         ("mode", py_str(agent.mode)),
         ("mount", "None" if agent.mount is None else py_str(agent.mount)),
         ("endpoints", tuple_of(_endpoints(agent))),
@@ -153,22 +176,30 @@ def _arguments(agent: Agent, cls: str, save: str, load: str) -> tuple[tuple[str,
     )
 
 
-def _params(params: Sequence[Param]) -> Fragment:
-    return tuple_of([call("_rt.ParamInfo", py_str(p.name), py_str(_text(p))) for p in params])
+def _params(params: Sequence[Param], decoders: _Decoders) -> Fragment:
+    return tuple_of([_param(p, decoders.of(p.type)) for p in params])
+
+
+def _param(param: Param, decoder: Fragment | None) -> Fragment:
+    decoded = () if decoder is None else (decoder,)
+    return call("_rt.ParamInfo", py_str(param.name), py_str(_text(param)), *decoded)
 
 
 def _text(param: Param) -> str:
     return param.type.text if param.type is not None else ""
 
 
-def _method(method: Method) -> Fragment:
+def _method(method: Method, decoders: _Decoders) -> Fragment:
     returns = method.returns.text if method.returns is not None else ""
+    decoder = decoders.of(method.returns)
+    result = () if decoder is None else (f"decode_result={decoder}",)
     return call(
         "_rt.MethodInfo",
         py_str(method.name),
-        _params(method.params),
+        _params(method.params, decoders),
         py_str(returns),
         f"is_async={method.is_async}",
+        *result,
     )
 
 

@@ -98,7 +98,9 @@ class Run:
         if self.cache.directory is None or self._overlay is not None:
             return ""
         digest = hashlib.sha256("\0".join(salt).encode())
-        digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
+        config = self.config
+        digest.update(repr((config.exclude, config.select, config.ignore)).encode())
+        digest.update(f"\0golem-version={config.golem_version}".encode())
         for source in self.tree.sources:
             data = self._read(source.path, source.display)
             digest.update(f"\0{source.display}\0{source.module}\0".encode())
@@ -268,7 +270,7 @@ class Run:
                     finding.code,
                     span.end_line,
                     span.end_column,
-                    severity_of(finding.code),
+                    severity_of(finding.code, self.config.golem_version),
                     finding.message,
                 )
             )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
 
 from ..durability import PersistenceLevel, RetryPolicy
 from ..errors import InterruptedCallError, ReplayDivergenceError
@@ -20,11 +21,18 @@ from ..oplog.entries import (
     HOST_CALL,
     OplogEntry,
 )
-from ..values import preview, store_value
+from ..registry import SnapshotError
+from ..values import ValueType, preview, problem, shown, value_type
 from .outcome import error_data, recorded_error
 from .recorder import Recorder
 
-__all__ = ["InvocationHost"]
+__all__ = ["InvocationHost", "ReadOnlyHost", "UnrecordableValueError"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class UnrecordableValueError(TypeError):
+    """A host call produced a value the oplog cannot record (not JSON, not its declared type)."""
 
 
 class InvocationHost:
@@ -41,8 +49,10 @@ class InvocationHost:
         *,
         complete_at: int | None = None,
         sleep: Callable[[float], None],
+        clock: Callable[[], int],
     ) -> None:
         self._recorder = recorder
+        self._clock = clock
         self._recorded = recorded
         self._position = 0
         self._complete_at = complete_at
@@ -77,6 +87,10 @@ class InvocationHost:
         self.divergence = self.divergence or error
         return error
 
+    def now(self) -> datetime:
+        """The executor's clock (`Executor(clock=...)`) as an aware UTC datetime."""
+        return _EPOCH + timedelta(microseconds=self._clock() // 1000)
+
     def host_call(
         self,
         name: str,
@@ -84,8 +98,12 @@ class InvocationHost:
         *,
         external: bool = False,
         args: tuple[Any, ...] = (),
+        returns: Any = Any,
     ) -> Any:
-        """Answer a durable call from the oplog, or run it (with retries if external) and record it."""
+        """Answer a durable call from the oplog, or run it (with retries if external) and record it.
+
+        Its value is recorded as JSON of the `returns` type (plain JSON when it has none).
+        """
         if self.level is PersistenceLevel.PERSIST_NOTHING:
             value, error, _ = self._attempt(call, external)
             if error is not None:
@@ -103,22 +121,39 @@ class InvocationHost:
         if recorded is not None:
             if "error" in recorded.data:
                 raise recorded_error(recorded.data)
-            return recorded.data["result"].load()
+            return self._recorded_value(recorded, name, value_type(returns))
         if marker is not None:
             raise InterruptedCallError(
                 f"{name} was running when the agent crashed (#{marker.index:05}) and idempotence "
                 "mode is off, so it is not retried: it may or may not have taken effect"
             )
-        return self._live_call(name, call, external, args)
+        return self._live_call(name, call, external, args, returns)
+
+    def _recorded_value(self, recorded: OplogEntry, name: str, kind: ValueType) -> Any:
+        """The recorded result decoded; one the declared type no longer accepts is a divergence."""
+        try:
+            return kind.decode(recorded.data["result"])
+        except Exception as error:  # decoders of the wiring may raise anything
+            subject, reason = problem(error, "it")
+            raise self._diverged(
+                recorded.index,
+                f"host-call {name} returning {shown(recorded.data['result'])}",
+                f"{name} expecting a result it cannot decode ({kind.declared}; {subject}: {reason})",
+            ) from None
 
     def _live_call(
-        self, name: str, call: Callable[[], Any], external: bool, args: tuple[Any, ...]
-    ) -> Any:
+        self, name: str, call: Callable[[], Any], external: bool, args: tuple[Any, ...],
+        returns: Any,
+    ) -> Any:  # fmt: skip
         value, error, attempts = self._attempt(call, external)
         data: dict[str, Any] = {"name": name, "input": preview(args), "attempts": attempts}
         if error is None:
-            data["result"] = store_value(value, f"the result of {name}")
-        else:
+            kind = value_type(returns)
+            try:
+                data["result"], value = kind.record(value)
+            except Exception as refused:  # decoders of the wiring may raise anything
+                error = _unrecordable(name, kind.declared, refused)
+        if error is not None:
             data.update(error_data(error))
         self._recorder.append(HOST_CALL, data)
         if external:
@@ -187,6 +222,58 @@ class InvocationHost:
     def oplog_commit(self, replicas: int) -> None:
         """Commit what is buffered; a local store is its only replica."""
         self._recorder.flush()
+
+
+def _unrecordable(name: str, declared: str, error: Exception) -> UnrecordableValueError:
+    subject, reason = problem(error, f"the result of {name}")
+    return UnrecordableValueError(
+        f"{subject} cannot be recorded in the oplog ({declared}): {reason}"
+    )
+
+
+class ReadOnlyHost:
+    """The host while a snapshot loads: loading is read-only (Golem 1.6), so every durable call
+    or control fails the load; the first refusal is kept even if the agent code catches it."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.refusal: SnapshotError | None = None
+
+    def _refuse(self, action: str) -> NoReturn:
+        error = SnapshotError(
+            f"{self.what} called {action} while loading a snapshot: loading is read-only (no "
+            "durable host calls or durability controls); move it out of load_snapshot"
+        )
+        self.refusal = self.refusal or error
+        raise error
+
+    def now(self) -> datetime:
+        """Refused: loading is read-only."""
+        self._refuse("now()")
+
+    def host_call(self, name: str, call: Callable[[], Any], **options: Any) -> Any:
+        """Refused: loading is read-only."""
+        self._refuse(f"{name.partition(':')[0]}()")
+
+    def atomic_region(self) -> contextlib.AbstractContextManager[None]:
+        """Refused: loading is read-only."""
+        self._refuse("atomically()")
+
+    def set_persistence_level(self, level: PersistenceLevel) -> PersistenceLevel:
+        """Refused: loading is read-only."""
+        self._refuse("persistence_level()")
+
+    def set_idempotence_mode(self, enabled: bool) -> bool:
+        """Refused: loading is read-only."""
+        self._refuse("idempotence_mode()")
+
+    def set_retry_policy(self, policy: RetryPolicy) -> RetryPolicy:
+        """Refused: loading is read-only."""
+        self._refuse("retry_policy()")
+
+    def oplog_commit(self, replicas: int) -> None:
+        """Refused: loading is read-only."""
+        self._refuse("oplog_commit()")
 
 
 def describe(entry: OplogEntry) -> str:

@@ -28,29 +28,29 @@ from ..oplog.entries import (
     INVOCATION_STARTED,
     OplogEntry,
     format_oplog,
+    is_snapshot_error,
 )
 from ..oplog.store import InMemoryOplogStore, OplogStore
 from ..registry import AgentType
 from ..snapshotting import Disabled, Enabled, SnapshottingPolicy
-from ..values import store_value, to_jsonable
+from ..values import ValueType, to_jsonable
 from .engine import Engine, LiveAgent
 from .outcome import Outcome, call_in_host, outcome_entry, recorded_outcome
 from .recorder import HeldRecorder
 from .replay import RecoveryStats, recover
 from .resolve import TypeResolver, class_path
+from .signature import check_sequence
 from .update import apply_update
 
 __all__ = ["Executor", "agent_id"]
 
 _DISABLED = Disabled()
 
-_NOT_METHODS = frozenset({"save_snapshot", "load_snapshot"})
-
 
 def agent_id(type_name: str, constructor_args: Sequence[Any]) -> str:
     """`TypeName(arg, ...)` with each argument as JSON: deterministic and readable."""
-    shown = ", ".join(json.dumps(to_jsonable(arg), ensure_ascii=False) for arg in constructor_args)
-    return f"{type_name}({shown})"
+    listed = ", ".join(json.dumps(to_jsonable(arg), ensure_ascii=False) for arg in constructor_args)
+    return f"{type_name}({listed})"
 
 
 class Executor:
@@ -85,7 +85,14 @@ class Executor:
 
     def agent_id(self, agent_type: str, constructor_args: Sequence[Any]) -> str:
         """The id of the agent of that type and constructor arguments (see `agent_id`)."""
-        return agent_id(agent_type, constructor_args)
+        args = check_sequence(constructor_args, agent_type)
+        try:
+            atype = self._engine.resolver.named(agent_type)
+        except KeyError:  # not known here: the arguments as given
+            return agent_id(agent_type, args)
+        return agent_id(
+            agent_type, self._engine.signatures.constructor(atype).bind(args, canonical=True)[0]
+        )
 
     def invoke(
         self,
@@ -98,24 +105,31 @@ class Executor:
     ) -> Any:
         """Call `method` on the agent (created or recovered as needed) and return its result.
 
-        The method's own exception is recorded and re-raised. With a known `idempotency_key` the
-        recorded result comes back without running anything again.
+        Arguments are checked and decoded against the declared types the way Golem does (an
+        enum from its value, a dataclass from an object of its fields): a wrong count or type is
+        an `ArgumentError` naming the parameter, an unknown method an `UnknownMethodError` (an
+        `AttributeError`) with a did-you-mean; nothing is recorded then. The method's own
+        exception is recorded and re-raised. With a known `idempotency_key` the recorded result
+        comes back without running anything again.
         """
-        atype = self._engine.resolver.named(agent_type)
-        ctor_args = tuple(constructor_args)
-        the_id = agent_id(agent_type, ctor_args)
+        engine = self._engine
+        atype = engine.resolver.named(agent_type)
+        ctor_args = check_sequence(constructor_args, agent_type)
+        ctor_trees = engine.signatures.constructor(atype).bind(ctor_args, canonical=True)[0]
+        the_id = agent_id(agent_type, ctor_trees)
         key = str(idempotency_key) if idempotency_key is not None else None
         if atype.mode == "ephemeral":
-            return self._invoke_ephemeral(atype, the_id, ctor_args, method, tuple(args), key)
+            return self._invoke_ephemeral(atype, the_id, ctor_trees, method, args, key)
         live = self._live.get(the_id)
         if live is None:
             if self.store.last_index(the_id) == 0:  # a new agent: refuse before creating it
-                _check_method(atype, method)
-            live = self._activate(the_id, atype, ctor_args)
-        _check_method(live.agent_type, method)
-        if key is not None and (done := self._recorded(the_id, key)) is not None:
+                engine.signatures.method(atype, method).bind(args)
+            live = self._activate(the_id, atype, ctor_trees)
+        signature = engine.signatures.method(live.agent_type, method)
+        trees = signature.bind(args)[0]
+        if key is not None and (done := self._recorded(the_id, key, signature.result)) is not None:
             return done.unwrap()
-        started = live.recorder.append(INVOCATION_STARTED, _started(method, args, key))
+        started = live.recorder.append(INVOCATION_STARTED, _started(method, trees, key))
         try:
             outcome = self._engine.run(live, started)
         except BaseException:
@@ -192,9 +206,9 @@ class Executor:
         )
         if atype.mode == "ephemeral":
             raise ValueError(f"{agent_id} is ephemeral: it has no instance between invocations")
-        return self._activate(agent_id, atype, tuple(create[0].data["args"].load()))
+        return self._activate(agent_id, atype, create[0].data["args"])
 
-    def _activate(self, the_id: str, atype: AgentType, args: tuple[Any, ...]) -> LiveAgent:
+    def _activate(self, the_id: str, atype: AgentType, args: Sequence[Any]) -> LiveAgent:
         if self.store.last_index(the_id) == 0:
             live = self._create(the_id, atype, args)
         else:
@@ -203,7 +217,7 @@ class Executor:
         self._live[the_id] = live
         return live
 
-    def _create(self, the_id: str, atype: AgentType, args: tuple[Any, ...]) -> LiveAgent:
+    def _create(self, the_id: str, atype: AgentType, args: Sequence[Any]) -> LiveAgent:
         """Construct a new agent; `create` and the constructor's host calls commit together."""
         engine = self._engine
         held = HeldRecorder(self.store, the_id, 2, engine.clock)
@@ -212,45 +226,50 @@ class Executor:
         create = recorder.append(CREATE, self._create_data(atype, args, len(held.buffer)))
         recorder.adopt(held.buffer)
         recorder.flush()
-        return LiveAgent(the_id, atype, args, instance, recorder, engine.schedule(atype, create.at))
+        schedule = engine.schedule(atype, create.at)
+        return LiveAgent(the_id, atype, list(args), instance, recorder, schedule)
 
     def _create_data(
-        self, atype: AgentType, args: tuple[Any, ...], init_calls: int
+        self, atype: AgentType, args: Sequence[Any], init_calls: int
     ) -> dict[str, Any]:
         return {
             "type_name": self._engine.resolver.recorded_name(atype) or atype.type_name,
             "class": class_path(atype.agent_class),
-            "args": store_value(args, "the constructor arguments"),
+            "args": list(args),
             "init_calls": init_calls,
         }
 
-    def _recorded(self, the_id: str, key: str) -> Outcome | None:
+    def _recorded(self, the_id: str, key: str, result: ValueType) -> Outcome | None:
         started = self.store.find_started(the_id, key)
         if started is None:
             return None
         end = self.store.following(the_id, started.index, (INVOCATION_FINISHED, ERROR))
-        return recorded_outcome(end) if end is not None else None
+        while end is not None and is_snapshot_error(end):
+            end = self.store.following(the_id, end.index, (INVOCATION_FINISHED, ERROR))
+        return recorded_outcome(end, result) if end is not None else None
 
     def _invoke_ephemeral(
-        self, atype: AgentType, the_id: str, ctor_args: tuple[Any, ...], method: str,
-        args: tuple[Any, ...], key: str | None,
+        self, atype: AgentType, the_id: str, ctor_args: Sequence[Any], method: str,
+        args: Sequence[Any], key: str | None,
     ) -> Any:  # fmt: skip
         """A fresh instance per invocation; the oplog is recorded but never replayed."""
-        _check_method(atype, method)
-        if key is not None and (done := self._recorded(the_id, key)) is not None:
-            return done.unwrap()
         engine = self._engine
+        signature = engine.signatures.method(atype, method)
+        trees, values = signature.bind(args)
+        if key is not None and (done := self._recorded(the_id, key, signature.result)) is not None:
+            return done.unwrap()
         recorder = engine.recorder(the_id, self.store.last_index(the_id) + 1)
         if recorder.next_index == 1:
             recorder.append(CREATE, self._create_data(atype, ctor_args, 0))
-        recorder.append(INVOCATION_STARTED, _started(method, args, key))
+        recorder.append(INVOCATION_STARTED, _started(method, trees, key))
         host = engine.host(recorder)
+        ctor_values = engine.signatures.constructor(atype).load(ctor_args)
 
         def call() -> Any:
-            return getattr(atype.agent_class(*ctor_args), method)(*args)
+            return getattr(atype.agent_class(*ctor_values), method)(*values)
 
         try:
-            outcome, kind, data = outcome_entry(call_in_host(host, call), method)
+            outcome, kind, data = outcome_entry(call_in_host(host, call), method, signature.result)
             recorder.append(kind, data)
             recorder.flush()
         except BaseException:
@@ -259,22 +278,9 @@ class Executor:
         return outcome.unwrap()
 
 
-def _started(method: str, args: Sequence[Any], key: str | None) -> dict[str, Any]:
+def _started(method: str, trees: list[Any], key: str | None) -> dict[str, Any]:
     return {
         "method": method,
-        "args": store_value(tuple(args), f"the arguments of {method}"),
+        "args": trees,
         "idempotency_key": key if key is not None else str(uuid.uuid4()),
     }
-
-
-def _check_method(atype: AgentType, method: str) -> None:
-    """Refuse names that are not agent methods before anything is recorded."""
-    declared = {info.name for info in atype.methods}
-    attribute = getattr(atype.agent_class, method, None)
-    if (
-        method.startswith("_")
-        or method in _NOT_METHODS
-        or not callable(attribute)
-        or (declared and method not in declared)
-    ):
-        raise AttributeError(f"{atype.type_name} has no agent method {method!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ from ..aio import resolve
 from ..durability import Host, current_host
 from ..errors import ReplayDivergenceError
 from ..oplog.entries import ERROR, INVOCATION_FINISHED, OplogEntry
-from ..values import same_value, store_value
+from ..values import ANY, FieldError, ValueType, encode_json, problem, shown
 
 __all__ = [
     "Outcome",
@@ -25,7 +26,7 @@ __all__ = [
 
 
 class UnrecordableResultError(TypeError):
-    """A method returned a value the oplog cannot keep (it does not pickle)."""
+    """A method returned a value the oplog cannot keep (not of its declared type, or not JSON)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,65 +62,72 @@ def _qualified(error: BaseException) -> str:
 
 
 def error_data(error: Exception) -> dict[str, Any]:
-    """How the oplog records an exception: its text, its type, and itself when it pickles."""
+    """How the oplog records an exception: its text, its type and its arguments when they are JSON."""
     try:
-        exception = store_value(error, "the exception")
-    except TypeError:
-        exception = None
-    return {
-        "error": f"{type(error).__qualname__}: {error}",
-        "error_type": _qualified(error),
-        "exception": exception,
-    }
+        args: list[Any] | None = [encode_json(arg) for arg in error.args]
+    except (FieldError, RecursionError):
+        args = None
+    return {"error": f"{type(error).__qualname__}: {error}", "error_type": _qualified(error),
+            "error_args": args}  # fmt: skip
 
 
 def recorded_error(data: Mapping[str, Any]) -> Exception:
-    """The exception an entry recorded (a `RuntimeError` with its text if it cannot be rebuilt)."""
-    stored = data.get("exception")
-    if stored is not None:
+    """The exception an entry recorded, rebuilt from its type and arguments when that type is
+    already loaded (nothing is imported); a `RuntimeError` with its text otherwise."""
+    module, _, qualname = str(data.get("error_type", "")).rpartition(".")
+    found: Any = sys.modules.get(module)
+    for part in qualname.split(".") if found is not None else ():
+        found = getattr(found, part, None)
+    args = data.get("error_args")
+    if isinstance(found, type) and issubclass(found, Exception) and isinstance(args, list):
         try:
-            error = stored.load()
+            return found(*args)
         except Exception:
-            error = None
-        if isinstance(error, Exception):
-            return error
+            pass
     return RuntimeError(data["error"])
 
 
-def outcome_entry(outcome: Outcome, method: str) -> tuple[Outcome, str, dict[str, Any]]:
-    """The entry kind and data that record `outcome`; a result that cannot be kept becomes an error."""
+def outcome_entry(
+    outcome: Outcome, method: str, result: ValueType = ANY
+) -> tuple[Outcome, str, dict[str, Any]]:
+    """The entry kind and data that record `outcome`; a result that cannot be kept becomes an error.
+
+    A recorded result is the value as decoded from its JSON, so the caller gets exactly what an
+    idempotent repeat (or a replay) would.
+    """
     if outcome.error is None:
         try:
-            return outcome, INVOCATION_FINISHED, {"result": store_value(outcome.value)}
-        except TypeError as error:
-            unrecordable = UnrecordableResultError(f"the result of {method}: {error}")
+            tree, value = result.record(outcome.value)
+            return Outcome(value), INVOCATION_FINISHED, {"result": tree}
+        except Exception as error:  # decoders of the wiring may raise anything
+            unrecordable = UnrecordableResultError(_unrecordable(method, result, error))
             outcome = Outcome(error=unrecordable)
     assert outcome.error is not None
     return outcome, ERROR, error_data(outcome.error)
 
 
-def recorded_outcome(entry: OplogEntry) -> Outcome:
+def _unrecordable(method: str, result: ValueType, error: Exception) -> str:
+    subject, reason = problem(error, f"the result of {method}")
+    return f"{subject} cannot be recorded in the oplog ({result.declared}): {reason}"
+
+
+def recorded_outcome(entry: OplogEntry, result: ValueType = ANY) -> Outcome:
     """The outcome a finished or error entry recorded."""
     if entry.kind == INVOCATION_FINISHED:
-        return Outcome(entry.data["result"].load())
+        return Outcome(result.decode(entry.data["result"]))
     return Outcome(error=recorded_error(entry.data))
 
 
-def check_outcome(agent_id: str, recorded: OplogEntry, replayed: Outcome, method: str) -> None:
+def check_outcome(
+    agent_id: str, recorded: OplogEntry, replayed: Outcome, method: str, result: ValueType = ANY
+) -> None:
     """Raise `ReplayDivergenceError` unless a replayed invocation ended as the oplog says."""
-    if (
-        recorded.kind == INVOCATION_FINISHED
-        and replayed.error is None
-        and same_value(recorded.data["result"].load(), replayed.value)
-    ):
-        return  # the common case, without recording the replayed result again
-    replayed, kind, data = outcome_entry(replayed, method)
+    replayed, kind, data = outcome_entry(replayed, method, result)
     if recorded.kind == INVOCATION_FINISHED and kind == INVOCATION_FINISHED:
-        expected = recorded.data["result"]
-        if not same_value(expected.load(), replayed.value):
+        if recorded.data["result"] != data["result"]:
             raise ReplayDivergenceError(
-                agent_id, recorded.index, f"{method} returning {expected.preview}",
-                f"{method} returning {data['result'].preview}",
+                agent_id, recorded.index, _describe(recorded.kind, recorded.data, method),
+                _describe(kind, data, method),
             )  # fmt: skip
         return
     if recorded.kind == ERROR and kind == ERROR:
@@ -137,5 +145,5 @@ def check_outcome(agent_id: str, recorded: OplogEntry, replayed: Outcome, method
 
 def _describe(kind: str, data: Mapping[str, Any], method: str) -> str:
     if kind == INVOCATION_FINISHED:
-        return f"{method} returning {data['result'].preview}"
+        return f"{method} returning {shown(data['result'])}"
     return f"{method} raising {data['error']}"

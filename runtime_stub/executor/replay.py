@@ -1,8 +1,9 @@
-"""Recovery: rebuild a durable agent from its oplog, from the latest snapshot when one loads.
+"""Recovery: rebuild a durable agent from its oplog, from the newest snapshot that loads.
 
-Construct with the original arguments, load the latest snapshot (or update payload), replay only
-the invocations after it, then finish an invocation a crash left unfinished. Reads are bounded
-by what comes after the snapshot, so recovery does not slow down as the oplog grows.
+Construct with the original arguments, load the newest usable snapshot (never one from before
+the last successful update, whose payload is then the baseline: Golem 1.6), replay only the
+invocations after it, then finish an invocation a crash left unfinished. Reads are bounded by
+what comes after the snapshot, so recovery does not slow down as the oplog grows.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from ..oplog.entries import (
     SNAPSHOT,
     SUCCESSFUL_UPDATE,
     OplogEntry,
+    is_snapshot_error,
 )
 from ..oplog.store import OplogStore
 from ..registry import AgentType
 from .engine import Engine, LiveAgent
-from .update import replay_update
+from .outcome import error_data
 
 __all__ = ["InvocationRecord", "RecoveryStats", "pages", "plan", "recover", "unclosed_region"]
 
@@ -43,14 +45,17 @@ class RecoveryStats:
     """How an agent was last recovered.
 
     `snapshot_index` is the oplog index of the snapshot (or update payload) loaded, None for a
-    full replay; `snapshot_error` says why the latest snapshot could not be used, if it could not;
-    `resumed` tells whether an invocation a crash interrupted was finished.
+    full replay; `snapshot_error` says why a newer snapshot could not be used: one that failed
+    to load, else the last one that failed to save; `resumed` tells whether an invocation a
+    crash interrupted was finished; `failed_snapshots` holds the errors of all snapshots that
+    failed to save after the recovery point (why the replay was longer than the policy promises).
     """
 
     snapshot_index: int | None
     replayed_invocations: int
     snapshot_error: str | None = None
     resumed: bool = False
+    failed_snapshots: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,19 +67,22 @@ class InvocationRecord:
     outcome: OplogEntry | None = None
 
 
-Step = InvocationRecord | OplogEntry
-"""An invocation to replay, or a `successful-update` entry to re-apply."""
-
-
-def plan(agent_id: str, entries: Iterable[OplogEntry]) -> Iterator[Step]:
-    """Group entries after a recovery point into invocations and updates, honouring jumps.
+def plan(
+    agent_id: str, entries: Iterable[OplogEntry], failed: list[str] | None = None
+) -> Iterator[InvocationRecord]:
+    """Group entries after a recovery point into invocations, honouring jumps.
 
     Each invocation comes out once it has ended; one a crash left unfinished comes out last.
+    Snapshot failures are not outcomes: the reasons of failed saves go to `failed`. A recovery
+    point is never older than the last successful update, so no update follows it.
     """
     current: InvocationRecord | None = None
     for entry in entries:
         kind = entry.kind
-        if kind == INVOCATION_STARTED:
+        if is_snapshot_error(entry):
+            if failed is not None and entry.data["snapshot"] == "save":
+                failed.append(entry.data["error"])
+        elif kind == INVOCATION_STARTED:
             if current is not None:
                 raise RecoveryError(f"oplog of {agent_id}: #{entry.index:05} starts an invocation "
                                     f"while #{current.started.index:05} is unfinished")  # fmt: skip
@@ -88,8 +96,6 @@ def plan(agent_id: str, entries: Iterable[OplogEntry]) -> Iterator[Step]:
         elif current is not None and kind == JUMP:
             first, last = entry.data["from"], entry.data["to"]
             current.body = [e for e in current.body if not first <= e.index <= last]
-        elif kind == SUCCESSFUL_UPDATE:
-            yield entry
     if current is not None:
         yield current
 
@@ -118,38 +124,80 @@ class _Start:
     instance: Any
     after: int
     snapshot_index: int | None = None
+    point: OplogEntry | None = None
+
+
+def _payload_of(store: OplogStore, agent_id: str, point: OplogEntry) -> OplogEntry:
+    """The entry holding the payload: the snapshot itself, or an update's pending entry."""
+    if point.kind == SUCCESSFUL_UPDATE:
+        return store.read(agent_id, point.data["pending_index"], point.index)[0]
+    return point
+
+
+def _try_load(
+    engine: Engine, agent_id: str, create: OplogEntry, init: list[OplogEntry], point: OplogEntry,
+    baseline: OplogEntry | None,
+) -> _Start:  # fmt: skip
+    """Construct the version that took `point` and load its payload; raises what failed."""
+    base = engine.resolver.recorded(create.data["type_name"], create.data["class"], None)
+    current = base
+    if baseline is not None:
+        current = engine.resolver.recorded(baseline.data["type_name"], baseline.data["class"], base)
+    payload = _payload_of(engine.store, agent_id, point)
+    host = (
+        engine.host(engine.recorder(agent_id, 0), init, create.index) if baseline is None else None
+    )
+    instance = engine.construct(current, create.data["args"], host)
+    engine.load(current, instance, payload.data["payload"])
+    return _Start(current, instance, point.index, payload.index, point)
 
 
 def _from_snapshot(
     engine: Engine, agent_id: str, create: OplogEntry, init: list[OplogEntry]
-) -> tuple[_Start | None, OplogEntry | None, str | None]:
-    """Start from the latest snapshot or update payload; (start, point, error why it failed)."""
-    store, args = engine.store, tuple(create.data["args"].load())
-    point = store.latest(agent_id, (SNAPSHOT, SUCCESSFUL_UPDATE))
-    if point is None:
-        return None, None, None
-    base = engine.resolver.recorded(create.data["type_name"], create.data["class"], None)
-    update = (
-        point if point.kind == SUCCESSFUL_UPDATE else store.latest(agent_id, (SUCCESSFUL_UPDATE,))
-    )
-    current = base
-    if update is not None:
-        current = engine.resolver.recorded(update.data["type_name"], update.data["class"], base)
-    payload_entry = point
-    if point.kind == SUCCESSFUL_UPDATE:
-        payload_entry = store.read(agent_id, point.data["pending_index"], point.index)[0]
+) -> tuple[_Start | None, str | None, list[OplogEntry]]:
+    """Start from the newest usable snapshot, never from before a successful update (Golem 1.6).
+
+    Snapshots that failed to load before are skipped; one failing now gets an `error` entry
+    (returned, for the caller to record) so later recoveries skip it too. After an update, the
+    update's payload is the baseline: if it fails too, the agent cannot be recovered.
+    """
+    store = engine.store
+    baseline = store.latest(agent_id, (SUCCESSFUL_UPDATE,))
+    floor = baseline.index if baseline is not None else 0
+    first_error: str | None = None
+    markers: list[OplogEntry] = []
+    snapshot = store.latest(agent_id, (SNAPSHOT,))
+    while snapshot is not None and snapshot.index > floor:
+        if store.failed_load(agent_id, snapshot.index) is None:
+            try:
+                return (
+                    _try_load(engine, agent_id, create, init, snapshot, baseline),
+                    first_error,
+                    markers,
+                )
+            except Exception as error:
+                reason = (
+                    f"snapshot #{snapshot.index:05} did not load ({type(error).__name__}: {error})"
+                )
+                first_error = first_error or reason
+                markers.append(_marker(snapshot.index, reason, error))
+        snapshot = store.latest(agent_id, (SNAPSHOT,), before=snapshot.index)
+    if baseline is None:
+        return None, first_error and f"{first_error}; recovered by full replay", markers
     try:
-        host = (
-            engine.host(engine.recorder(agent_id, 0), init, create.index)
-            if update is None
-            else None
-        )
-        instance = engine.construct(current, args, host)
-        engine.load(current, instance, payload_entry.data["payload"])
+        return _try_load(engine, agent_id, create, init, baseline, baseline), first_error, markers
     except Exception as error:
-        reason = f"snapshot #{payload_entry.index:05} did not load ({type(error).__name__}: {error}); recovered by full replay"
-        return None, point, reason
-    return _Start(current, instance, point.index, payload_entry.index), point, None
+        raise RecoveryError(
+            f"{agent_id} cannot be recovered: the payload of its update at #{baseline.index:05} "
+            f"no longer loads ({type(error).__name__}: {error}), and recovery never replays "
+            "invocations from before an update"
+        ) from error
+
+
+def _marker(index: int, reason: str, error: Exception) -> OplogEntry:
+    data = {**error_data(error), "error": f"{reason}; it is not tried again",
+            "snapshot": "load", "snapshot_index": index}  # fmt: skip
+    return OplogEntry(0, ERROR, 0, data)
 
 
 def _full_start(
@@ -158,7 +206,7 @@ def _full_start(
     """Start from the beginning: the original class, constructed as it first was."""
     base = engine.resolver.recorded(create.data["type_name"], create.data["class"], None)
     host = engine.host(engine.recorder(agent_id, 0), init, create.index)
-    instance = engine.construct(base, tuple(create.data["args"].load()), host)
+    instance = engine.construct(base, create.data["args"], host)
     return _Start(base, instance, create.index + len(init))
 
 
@@ -171,31 +219,34 @@ def recover(engine: Engine, agent_id: str) -> tuple[LiveAgent, RecoveryStats]:
     create = created[0]
     init_calls: int = create.data.get("init_calls", 0)
     init = store.read(agent_id, 2, 2 + init_calls) if init_calls else []
-    start, point, error = _from_snapshot(engine, agent_id, create, init)
+    start, error, markers = _from_snapshot(engine, agent_id, create, init)
     if start is None:
         start = _full_start(engine, agent_id, create, init)
     last = store.last_index(agent_id)
-    args = tuple(create.data["args"].load())
     recorder = engine.recorder(agent_id, last + 1)
-    live = LiveAgent(agent_id, start.agent_type, args, start.instance, recorder,
+    live = LiveAgent(agent_id, start.agent_type, create.data["args"], start.instance, recorder,
                      engine.schedule(start.agent_type, 0))  # fmt: skip
+    point = start.point
     since, last_at = (point.index, point.at) if point else (0, create.at)
     replayed, successes, tail = 0, 0, None
-    for step in plan(agent_id, pages(store, agent_id, start.after + 1, last)):
-        if isinstance(step, OplogEntry):
-            replay_update(engine, live, step)
-        elif step.outcome is None:
+    failed: list[str] = []
+    for step in plan(agent_id, pages(store, agent_id, start.after + 1, last), failed):
+        if step.outcome is None:
             tail = step
         else:
             engine.run(live, step.started, step.body, step.outcome)
             replayed += 1
             successes += step.started.index > since and step.outcome.kind == INVOCATION_FINISHED
     live.schedule = engine.schedule(live.agent_type, last_at, successes)
+    for marker in markers:  # recorded once: later recoveries skip these snapshots
+        recorder.append(ERROR, marker.data)
+    recorder.flush()
+    error = error or (failed[-1] if failed else None)
+    stats = RecoveryStats(start.snapshot_index, replayed + (tail is not None), error,
+                          tail is not None, tuple(failed))  # fmt: skip
     if tail is not None:
         _resume(engine, live, tail)
-    return live, RecoveryStats(
-        start.snapshot_index, replayed + (tail is not None), error, tail is not None
-    )
+    return live, stats
 
 
 def _resume(engine: Engine, live: LiveAgent, tail: InvocationRecord) -> None:

@@ -14,10 +14,9 @@ from typing import Any
 from ..aio import resolve
 from ..errors import RecoveryError
 from ..registry import AgentType, Snapshot, agent_types, lookup
+from ..snapshot.envelope import load_custom, save_custom
 
 __all__ = ["TypeResolver", "class_path", "import_class"]
-
-OCTET_STREAM = "application/octet-stream"
 
 
 def class_path(cls: type[Any]) -> str:
@@ -50,11 +49,16 @@ def _custom_pair_type(cls: type[Any], base: AgentType) -> AgentType:
             "save_snapshot/load_snapshot pair"
         )
 
+    name = cls.__qualname__
+
     def save(instance: Any) -> Snapshot:
-        return Snapshot(bytes(resolve(instance.save_snapshot())), OCTET_STREAM)
+        return save_custom(instance.save_snapshot, name)
 
     def load(instance: Any, payload: bytes) -> None:
-        resolve(instance.load_snapshot(payload))
+        if payload[:1] == b"{":  # the JSON snapshot of an automatic version: its own format
+            resolve(instance.load_snapshot(bytes(payload)))
+        else:
+            load_custom(instance.load_snapshot, payload, name)
 
     options = getattr(cls, "__golem_agent__", None)
     policy = options.snapshotting if options is not None else base.snapshotting

@@ -6,15 +6,16 @@ The oplog gets `pending-update` (with the payload) and then `successful-update` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ..errors import RecoveryError, UpdateError
-from ..oplog.entries import FAILED_UPDATE, PENDING_UPDATE, SUCCESSFUL_UPDATE, OplogEntry
+from ..errors import UpdateError
+from ..oplog.entries import FAILED_UPDATE, PENDING_UPDATE, SUCCESSFUL_UPDATE
 from ..registry import AgentType
 from .engine import Engine, LiveAgent
 from .resolve import class_path
 
-__all__ = ["apply_update", "replay_update"]
+__all__ = ["apply_update"]
 
 
 def _target(new: AgentType, type_name: str | None) -> str:
@@ -55,22 +56,7 @@ def apply_update(engine: Engine, live: LiveAgent, new: AgentType) -> None:
     live.schedule = engine.schedule(new, done.at)
 
 
-def _load(engine: Engine, new: AgentType, args: tuple[Any, ...], payload: bytes) -> Any:
+def _load(engine: Engine, new: AgentType, args: Sequence[Any], payload: bytes) -> Any:
     instance = engine.construct(new, args, None)
     engine.load(new, instance, payload)
     return instance
-
-
-def replay_update(engine: Engine, live: LiveAgent, entry: OplogEntry) -> None:
-    """Re-apply a recorded successful update during a replay, from its recorded payload."""
-    new = engine.resolver.recorded(entry.data["type_name"], entry.data["class"], live.agent_type)
-    pending_index: int = entry.data["pending_index"]
-    pending = engine.store.read(live.agent_id, pending_index, pending_index + 1)[0]
-    try:
-        instance = _load(engine, new, live.constructor_args, pending.data["payload"])
-    except Exception as error:
-        raise RecoveryError(
-            f"the update of {live.agent_id} recorded at #{entry.index:05} cannot be replayed: "
-            f"{type(error).__name__}: {error}"
-        ) from error
-    live.agent_type, live.instance = new, instance

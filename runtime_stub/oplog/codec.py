@@ -1,7 +1,7 @@
-"""Entry data as JSON text for the SQLite store, with tags for bytes and recorded values.
+"""Entry data as JSON text for the SQLite store: recorded values are already JSON, payloads base64.
 
-JSON keeps the store readable with any SQLite client; the pickled values stay opaque until the
-executor replays them, so reading an oplog never imports the agent's classes.
+JSON keeps the store readable with any SQLite client, and reading it never runs code: the only
+bytes in entry data are snapshot and update payloads (`payload`), stored as base64 text.
 """
 
 from __future__ import annotations
@@ -11,44 +11,48 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..values import StoredValue
+__all__ = ["LegacyStoreError", "decode_data", "encode_data"]
 
-__all__ = ["decode_data", "encode_data"]
-
-_BYTES = "$bytes"
-_PICKLE = "$pickle"
-_PREVIEW = "$preview"
+_PAYLOAD = "payload"
 
 
-def _tagged(value: object) -> dict[str, str]:
-    if isinstance(value, StoredValue):
-        return {_PICKLE: binascii.b2a_base64(value.pickled, newline=False).decode("ascii"),
-                _PREVIEW: value.preview}  # fmt: skip
-    if isinstance(value, bytes):
-        return {_BYTES: binascii.b2a_base64(value, newline=False).decode("ascii")}
-    raise TypeError(f"oplog entry data cannot hold {type(value).__name__}")
+class LegacyStoreError(ValueError):
+    """The store was written by an older version that pickled values; it is not read."""
 
 
-def _untagged(obj: dict[str, Any]) -> Any:
-    size = len(obj)
-    if size == 2 and _PICKLE in obj:
-        return StoredValue(binascii.a2b_base64(obj[_PICKLE]), obj[_PREVIEW])
-    if size == 1 and _BYTES in obj:
-        return binascii.a2b_base64(obj[_BYTES])
-    return obj
+def _refuse(value: object) -> Any:
+    raise TypeError(f"oplog entry data cannot hold {type(value).__name__} (only JSON values)")
 
 
 # Built once: `json.dumps`/`json.loads` with options build a new encoder/decoder on every call.
-_ENCODER = json.JSONEncoder(default=_tagged, separators=(",", ":"), ensure_ascii=False)
-_DECODER = json.JSONDecoder(object_hook=_untagged)
+_ENCODER = json.JSONEncoder(default=_refuse, separators=(",", ":"), ensure_ascii=False)
+_DECODER = json.JSONDecoder()
 
 
 def encode_data(data: Mapping[str, Any]) -> str:
-    """Compact JSON for an entry's data."""
+    """Compact JSON for an entry's data (a `payload` as base64 text)."""
+    payload = data.get(_PAYLOAD)
+    if isinstance(payload, bytes | bytearray | memoryview):
+        text = binascii.b2a_base64(bytes(payload), newline=False).decode("ascii")
+        data = {**data, _PAYLOAD: text}
     return _ENCODER.encode(data)
 
 
 def decode_data(text: str) -> dict[str, Any]:
-    """An entry's data back from its JSON text."""
+    """An entry's data back from its JSON text; a store of pickled values is refused."""
     data: dict[str, Any] = _DECODER.decode(text)
+    payload = data.get(_PAYLOAD)
+    if type(payload) is str:
+        data[_PAYLOAD] = binascii.a2b_base64(payload)
+    if '"$pickle"' in text and _has_pickle(data):
+        raise LegacyStoreError(
+            "this oplog store was written by an older golem-codegen that recorded values as "
+            "pickles; they are not loaded (a pickle can run code): start a new store"
+        )
     return data
+
+
+def _has_pickle(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "$pickle" in value or any(_has_pickle(v) for v in value.values())
+    return isinstance(value, list) and any(_has_pickle(v) for v in value)

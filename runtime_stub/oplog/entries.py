@@ -1,18 +1,19 @@
 """Oplog entries with Golem's kind names, and their text form, laid out like `golem agent oplog`.
 
-What `OplogEntry.data` holds, per kind (`StoredValue`s are pickled values with a JSON preview):
+What `OplogEntry.data` holds, per kind. Recorded values are typed JSON (`runtime_stub.values`):
+the JSON tree of the value under its declared type, never a pickle, so anyone can read an oplog.
 
 | kind | data |
 |---|---|
-| `create` | `type_name`, `class` (`module:qualname`), `args` (StoredValue tuple), `init_calls` (host calls of the constructor, recorded right after it) |
-| `agent-invocation-started` | `method`, `args` (StoredValue tuple), `idempotency_key` |
-| `agent-invocation-finished` | `result` (StoredValue) |
-| `error` | `error` (`Type: message`), `error_type`, `exception` (StoredValue or None): the method raised |
-| `host-call` | `name`, `input` (preview), then `result` (StoredValue) or `error`/`error_type`/`exception`; `attempts`; `pending: True` marks a non-idempotent call about to run |
+| `create` | `type_name`, `class` (`module:qualname`), `args` (list of JSON values), `init_calls` (host calls of the constructor, recorded right after it) |
+| `agent-invocation-started` | `method`, `args` (list of JSON values), `idempotency_key` |
+| `agent-invocation-finished` | `result` (JSON value) |
+| `error` | `error` (`Type: message`), `error_type` (`module.qualname`), `error_args` (the exception's arguments as JSON, or None): the method raised; with `snapshot` (`"save"` or `"load"`, and `snapshot_index` for a load) it is a snapshot that failed instead, not an invocation's outcome |
+| `host-call` | `name`, `input` (text preview), then `result` (JSON value) or `error`/`error_type`/`error_args`; `attempts`; `pending: True` marks a non-idempotent call about to run |
 | `begin-atomic-region` | nothing |
 | `end-atomic-region` | `begin_index` |
 | `change-persistence-level` | `level` (Golem's name) |
-| `snapshot` | `payload` (bytes), `mime_type` |
+| `snapshot` | `payload` (bytes; base64 text in SQLite), `mime_type` |
 | `pending-update` | `target`, `mode`, `payload` (bytes or None), `mime_type` |
 | `successful-update` | `target`, `type_name` (None for a plain class), `class`, `pending_index` |
 | `failed-update` | `target`, `error` |
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, get_args
 
-from ..values import StoredValue
+from ..values import shown
 
 __all__ = [
     "BEGIN_ATOMIC_REGION",
@@ -49,6 +50,7 @@ __all__ = [
     "format_at",
     "format_entry",
     "format_oplog",
+    "is_snapshot_error",
 ]
 
 EntryKind = Literal[
@@ -93,6 +95,11 @@ class OplogEntry:
     data: Mapping[str, Any]
 
 
+def is_snapshot_error(entry: OplogEntry) -> bool:
+    """Whether an `error` entry records a failed snapshot (not the outcome of an invocation)."""
+    return entry.kind == ERROR and "snapshot" in entry.data
+
+
 PAD = " " * 10
 _VALUE_COLUMN = len(PAD) + 19
 
@@ -109,7 +116,7 @@ def format_at(nanos: int) -> str:
 
 
 def _shown(value: Any) -> str:
-    return value.preview if isinstance(value, StoredValue) else json.dumps(value)
+    return shown(value)
 
 
 def _payload_lines(payload: bytes | None, mime_type: str | None) -> list[str]:
@@ -141,7 +148,10 @@ def _finished(data: Mapping[str, Any]) -> list[str]:
 
 
 def _error(data: Mapping[str, Any]) -> list[str]:
-    return ["ERROR", _field("error", data["error"])]
+    lines = ["ERROR", _field("error", data["error"])]
+    if "snapshot_index" in data:
+        lines.append(_field("snapshot", f"#{data['snapshot_index']:05}"))
+    return lines
 
 
 def _host_call(data: Mapping[str, Any]) -> list[str]:

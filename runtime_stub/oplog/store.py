@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from .codec import decode_data, encode_data
-from .entries import INVOCATION_STARTED, OplogEntry
+from .entries import ERROR, INVOCATION_STARTED, OplogEntry
 
 __all__ = ["InMemoryOplogStore", "OplogStore", "SqliteOplogStore"]
 
@@ -33,14 +33,19 @@ class OplogStore(Protocol):
     def read(self, agent_id: str, start: int = 1, stop: int | None = None) -> list[OplogEntry]:
         """The entries with `start <= index < stop` (to the end without `stop`), in order."""
 
-    def latest(self, agent_id: str, kinds: Collection[str]) -> OplogEntry | None:
-        """The last entry whose kind is one of `kinds`."""
+    def latest(
+        self, agent_id: str, kinds: Collection[str], before: int | None = None
+    ) -> OplogEntry | None:
+        """The last entry whose kind is one of `kinds` (and whose index is below `before`)."""
 
     def following(self, agent_id: str, after: int, kinds: Collection[str]) -> OplogEntry | None:
         """The first entry after index `after` whose kind is one of `kinds`."""
 
     def find_started(self, agent_id: str, idempotency_key: str) -> OplogEntry | None:
         """The last `agent-invocation-started` entry with that idempotency key."""
+
+    def failed_load(self, agent_id: str, snapshot_index: int) -> OplogEntry | None:
+        """The `error` entry recording that the snapshot at `snapshot_index` failed to load."""
 
     def agent_ids(self) -> list[str]:
         """Every agent with an oplog, sorted."""
@@ -71,8 +76,9 @@ class InMemoryOplogStore:
             for entry in entries:
                 log.entries.append(entry)
                 log.by_kind.setdefault(entry.kind, []).append(entry.index)
-                if entry.kind == INVOCATION_STARTED:
-                    log.by_key[entry.data["idempotency_key"]] = entry.index
+                key = _key(entry)
+                if key is not None:
+                    log.by_key[key] = entry.index
 
     def last_index(self, agent_id: str) -> int:
         """The index of the agent's last entry; 0 when it has none."""
@@ -87,11 +93,20 @@ class InMemoryOplogStore:
         end = len(log.entries) if stop is None else stop - 1
         return log.entries[max(start, 1) - 1 : end]
 
-    def latest(self, agent_id: str, kinds: Collection[str]) -> OplogEntry | None:
-        """The last entry whose kind is one of `kinds`."""
+    def latest(
+        self, agent_id: str, kinds: Collection[str], before: int | None = None
+    ) -> OplogEntry | None:
+        """The last entry whose kind is one of `kinds` (and whose index is below `before`)."""
         log = self._logs.get(agent_id)
-        found = [indices[-1] for kind in kinds if log and (indices := log.by_kind.get(kind))]
-        return log.entries[max(found) - 1] if log and found else None
+        if log is None:
+            return None
+        found = []
+        for kind in kinds:
+            indices = log.by_kind.get(kind, [])
+            position = len(indices) if before is None else bisect.bisect_left(indices, before)
+            if position:
+                found.append(indices[position - 1])
+        return log.entries[max(found) - 1] if found else None
 
     def following(self, agent_id: str, after: int, kinds: Collection[str]) -> OplogEntry | None:
         """The first entry after index `after` whose kind is one of `kinds`."""
@@ -111,6 +126,10 @@ class InMemoryOplogStore:
         log = self._logs.get(agent_id)
         index = log.by_key.get(idempotency_key) if log else None
         return log.entries[index - 1] if log and index else None
+
+    def failed_load(self, agent_id: str, snapshot_index: int) -> OplogEntry | None:
+        """The `error` entry recording that the snapshot at `snapshot_index` failed to load."""
+        return self.find_started(agent_id, _failed_key(snapshot_index))
 
     def agent_ids(self) -> list[str]:
         """Every agent with an oplog, sorted."""
@@ -207,8 +226,10 @@ class SqliteOplogStore:
         )
         return self._query(sql, (agent_id, start, stop if stop is not None else 2**62))
 
-    def latest(self, agent_id: str, kinds: Collection[str]) -> OplogEntry | None:
-        """The last entry whose kind is one of `kinds` (one index seek per kind).
+    def latest(
+        self, agent_id: str, kinds: Collection[str], before: int | None = None
+    ) -> OplogEntry | None:
+        """The last entry whose kind is one of `kinds`, below `before` (one index seek per kind).
 
         The index is forced: left alone, SQLite walks the primary key backwards and filters by
         kind, which reads the whole oplog when the kind is absent.
@@ -216,8 +237,8 @@ class SqliteOplogStore:
         found = [
             self._one(
                 f"SELECT {_COLUMNS} FROM oplog INDEXED BY oplog_by_kind "
-                "WHERE agent_id = ? AND kind = ? ORDER BY idx DESC LIMIT 1",
-                (agent_id, kind),
+                "WHERE agent_id = ? AND kind = ? AND idx < ? ORDER BY idx DESC LIMIT 1",
+                (agent_id, kind, before if before is not None else 2**62),
             )
             for kind in kinds
         ]
@@ -242,6 +263,10 @@ class SqliteOplogStore:
             "WHERE agent_id = ? AND idempotency_key = ? ORDER BY idx DESC LIMIT 1",
             (agent_id, idempotency_key),
         )
+
+    def failed_load(self, agent_id: str, snapshot_index: int) -> OplogEntry | None:
+        """The `error` entry recording that the snapshot at `snapshot_index` failed to load."""
+        return self.find_started(agent_id, _failed_key(snapshot_index))
 
     def agent_ids(self) -> list[str]:
         """Every agent with an oplog, sorted."""
@@ -270,8 +295,16 @@ class SqliteOplogStore:
         return found[0] if found else None
 
 
+def _failed_key(snapshot_index: int) -> str:
+    """The key of a failed-load marker (idempotency keys are never empty, nor start with `#`)."""
+    return f"#failed-load:{snapshot_index}"
+
+
 def _key(entry: OplogEntry) -> str | None:
-    if entry.kind != INVOCATION_STARTED:
-        return None
-    key: str = entry.data["idempotency_key"]
-    return key
+    """The key column: an invocation's idempotency key, or the snapshot a failed load names."""
+    if entry.kind == INVOCATION_STARTED:
+        key: str = entry.data["idempotency_key"]
+        return key
+    if entry.kind == ERROR and entry.data.get("snapshot") == "load":
+        return _failed_key(entry.data["snapshot_index"])
+    return None

@@ -39,6 +39,7 @@ _orjson = _optional_module("orjson")
 
 __all__ = [
     "BINARY_MIME_TYPE",
+    "BINARY_VERSION",
     "MIME_TYPE",
     "VERSION",
     "dumps",
@@ -50,6 +51,8 @@ __all__ = [
     "save",
     "save_custom",
     "unsupported",
+    "unwrap_binary",
+    "wrap_binary",
 ]
 
 T = TypeVar("T")
@@ -259,8 +262,50 @@ def unsupported(type_name: str, reason: str) -> SnapshotError:
     return SnapshotError(f"agent {type_name} has no snapshot support: {reason}")
 
 
+_PRINCIPAL_JSON = json.dumps(_PRINCIPAL, separators=(",", ":")).encode("utf-8")
+BINARY_VERSION = 2
+_LEGACY_VERSION = 1
+_BINARY_HEADER = bytes([BINARY_VERSION]) + len(_PRINCIPAL_JSON).to_bytes(4, "big") + _PRINCIPAL_JSON
+
+
+def wrap_binary(data: bytes) -> bytes:
+    """Golem's binary envelope: `0x02`, the principal's JSON length (u32 big-endian), the
+    principal's JSON (`{"tag":"anonymous"}`), then the agent's own bytes."""
+    return _BINARY_HEADER + data
+
+
+def unwrap_binary(payload: bytes, type_name: str) -> bytes:
+    """The agent's own bytes of an enveloped payload (`0x02`, or the legacy `0x01` + bytes)."""
+    data = bytes(payload)
+    prefix = f"cannot load the binary snapshot of {type_name}"
+    if not data:
+        raise SnapshotError(f"{prefix}: the payload is empty (no envelope version byte)")
+    if data[0] == _LEGACY_VERSION:
+        return data[1:]
+    if data[0] != BINARY_VERSION:
+        raise SnapshotError(
+            f"{prefix}: unknown envelope version byte 0x{data[0]:02x} (expected 0x02, or the "
+            "legacy 0x01)"
+        )
+    if len(data) < 5:
+        raise SnapshotError(f"{prefix}: the envelope header is truncated ({len(data)} of 5 bytes)")
+    size = int.from_bytes(data[1:5], "big")
+    if len(data) < 5 + size:
+        raise SnapshotError(
+            f"{prefix}: the envelope says the principal takes {size} bytes, but only "
+            f"{len(data) - 5} follow"
+        )
+    try:
+        principal = json.loads(data[5 : 5 + size].decode("utf-8"))
+    except ValueError as error:
+        raise SnapshotError(f"{prefix}: the principal is not JSON ({error})") from None
+    if type(principal) is not dict:
+        raise SnapshotError(f"{prefix}: the principal must be a JSON object")
+    return data[5 + size :]
+
+
 def save_custom(save_snapshot: Callable[[], bytes | Awaitable[bytes]], type_name: str) -> Snapshot:
-    """A snapshot taken by the agent's own `save_snapshot` (sync, or async run to completion)."""
+    """A snapshot taken by the agent's own `save_snapshot`, in Golem's binary envelope."""
     try:
         payload = resolve(save_snapshot())
     except SnapshotError:
@@ -270,15 +315,17 @@ def save_custom(save_snapshot: Callable[[], bytes | Awaitable[bytes]], type_name
     if not isinstance(payload, bytes | bytearray | memoryview):
         found = type(payload).__name__
         raise SnapshotError(f"{type_name}.save_snapshot returned {found}, not bytes")
-    return Snapshot(bytes(payload), BINARY_MIME_TYPE)
+    return Snapshot(wrap_binary(bytes(payload)), BINARY_MIME_TYPE)
 
 
 def load_custom(
     load_snapshot: Callable[[bytes], Awaitable[None] | None], payload: bytes, type_name: str
 ) -> None:
-    """Load with the agent's own `load_snapshot` (sync or async); it signals failure by raising."""
+    """Unwrap the envelope and load the agent's own bytes with its `load_snapshot` (sync or async);
+    it signals failure by raising."""
+    data = unwrap_binary(payload, type_name)
     try:
-        resolve(load_snapshot(bytes(payload)))
+        resolve(load_snapshot(data))
     except SnapshotError:
         raise
     except Exception as error:

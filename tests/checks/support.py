@@ -9,6 +9,7 @@ import pytest
 
 from codegen.api import check
 from codegen.diagnostics import Diagnostic
+from codegen.discovery import Config
 
 
 class Tree:
@@ -26,12 +27,14 @@ class Tree:
             path.write_text(textwrap.dedent(source), encoding="utf-8")
         return self
 
-    def check(self, *codes: str) -> list[Diagnostic]:
+    def check(self, *codes: str, golem_version: str | None = None) -> list[Diagnostic]:
         """Diagnostics of the whole tree, only those with `codes` (prefixes) when given.
 
         GLM040 (no generated golem_agents.py yet) is left out: these trees are never generated.
+        `golem_version` targets another Golem release than the default.
         """
-        return list(check(["."], select=codes, ignore=("GLM040",)).diagnostics)
+        config = None if golem_version is None else Config(golem_version=golem_version)
+        return list(check(["."], select=codes, ignore=("GLM040",), config=config).diagnostics)
 
     def codes(self, *codes: str) -> list[tuple[str, int, str]]:
         """(path, line, code) of every selected diagnostic, sorted."""

@@ -85,7 +85,14 @@ def test_glm007_ephemeral_with_snapshots_only_when_enabled(tree: Tree) -> None:
     )
     found = tree.check()
     assert [(d.path, d.code) for d in found] == [("a.py", "GLM007"), ("c.py", "GLM004")]
-    assert found[0].severity.value == "warning" and 'snapshotting="every(5)"' in found[0].message
+    assert found[0].severity.value == "error" and 'snapshotting="every(5)"' in found[0].message
+    assert "Golem 1.6 refuses" in found[0].message
+    legacy = tree.check(golem_version="1.5")
+    assert (legacy[0].path, legacy[0].code, legacy[0].severity.value) == (
+        "a.py",
+        "GLM007",
+        "warning",
+    )
 
 
 def test_glm012_reports_each_duplicate_naming_the_others(tree: Tree) -> None:

@@ -111,12 +111,19 @@ rs.idempotence_mode(True)
 rs.idempotence_mode(False)"""
     source = account(body)
     tree.write({"agents.py": source})
-    found = tree.check()
-    assert [(d.code, d.line) for d in found] == [
-        ("GLM031", line_of(source, "PERSIST_NOTHING")),
-        ("GLM032", line_of(source, "idempotence_mode(True)")),
+    found = tree.check(golem_version="1.5")
+    assert [(d.code, d.line, d.severity.value) for d in found] == [
+        ("GLM031", line_of(source, "PERSIST_NOTHING"), "warning"),
+        ("GLM032", line_of(source, "idempotence_mode(True)"), "warning"),
     ]
     assert "snapshotting" in found[0].message and "already the default" in found[1].message
+    found = tree.check()  # Golem 1.6 (the default) removed persistence levels: any is an error
+    assert [(d.code, d.line, d.severity.value) for d in found] == [
+        ("GLM031", line_of(source, "PERSIST_NOTHING"), "error"),
+        ("GLM031", line_of(source, "SMART"), "error"),
+        ("GLM032", line_of(source, "idempotence_mode(True)"), "warning"),
+    ]
+    assert "persistence_level(SMART)" in found[1].message and "removed" in found[1].message
 
 
 CLOCKS = """\
@@ -238,6 +245,9 @@ def test_glm031_and_glm032_by_position_by_keyword_and_through_aliases(
     source = CONTROLS.format(control=control)
     tree.write({"agents.py": source})
     expected = [] if code is None else [(code, line_of(source, control))]
+    assert [(d.code, d.line) for d in tree.check(golem_version="1.5")] == expected
+    if control.startswith("persistence_level"):  # any level is GLM031 under Golem 1.6
+        expected = [("GLM031", line_of(source, control))]
     assert [(d.code, d.line) for d in tree.check()] == expected
 
 

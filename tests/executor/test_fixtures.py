@@ -52,14 +52,14 @@ def test_the_custom_pair_is_wired_and_an_incompatible_update_fails_safely(shop: 
     assert ex.invoke("CustomCounterAgent", ["k"], "increment") == 3
     custom = [e for e in ex.oplog('CustomCounterAgent("k")') if e.kind == "snapshot"][-1]
     assert (custom.data["payload"], custom.data["mime_type"]) == (
-        b"\x00\x00\x00\x03",
+        b'\x02\x00\x00\x00\x13{"tag":"anonymous"}\x00\x00\x00\x03',
         "application/octet-stream",
     )
     ex.invoke("CounterAgent", ["c"], "increment")
     counter_class = importlib.import_module("shop.counter").CounterAgent
     custom_class = importlib.import_module("shop.custom_counter").CustomCounterAgent
-    with pytest.raises(UpdateError, match="expected 4 bytes"):
-        ex.update('CounterAgent("c")', custom_class)  # a JSON payload is not 4 bytes
+    with pytest.raises(UpdateError, match="unknown envelope version byte 0x7b"):
+        ex.update('CounterAgent("c")', custom_class)  # a JSON payload is no binary envelope
     assert isinstance(ex.instance('CounterAgent("c")'), counter_class)
 
 
@@ -73,3 +73,24 @@ def test_a_session_with_nested_dataclasses_and_now_recovers(shop: ModuleType) ->
     ex.crash()
     after = ex.instance('SessionAgent("u1")')
     assert (after.cart, after.history) == (before.cart, before.history)
+
+
+def test_the_generated_wiring_carries_the_decoders_the_executor_uses(shop: ModuleType) -> None:
+    wiring = importlib.import_module("shop.golem_agents")
+    batch = next(t for t in wiring.AGENTS if t.type_name == "batch")
+    assert batch.constructor[0].decode is importlib.import_module("runtime_stub.snapshot").load_str
+    add = next(m for m in batch.methods if m.name == "add")
+    assert add.params[0].decode is wiring._load_list_LineItem
+    ex = Executor()
+    line = {"sku": "s-1", "quantity": 2, "unit_price": "9.90"}
+    order_id = ex.invoke("batch", ["b1", "high"], "add", [[line]])
+    assert ex.invoke("batch", ["b1", "high"], "total") == Decimal("19.80")
+    assert ex.invoke("batch", ["b1", "high"], "ship", [order_id]) is True
+    with pytest.raises(
+        TypeError, match=r"argument priority of batch\(\.\.\.\) \(declared Priority\)"
+    ):
+        ex.invoke("batch", ["b2", "urgent"], "total")
+    with pytest.raises(TypeError, match=r"argument items\[0\]\.quantity of batch\.add"):
+        ex.invoke("batch", ["b1", "high"], "add", [[{**line, "quantity": "2"}]])
+    ex.crash()
+    assert ex.invoke("batch", ["b1", "high"], "total") == Decimal("19.80")

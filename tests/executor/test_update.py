@@ -58,7 +58,9 @@ def test_methods_only_the_new_version_has_are_callable_after_recovery() -> None:
     assert again.invoke("Counter", ["a"], "current") == 10  # Counter itself has no `current`
 
 
-def test_a_full_replay_re_applies_the_recorded_update() -> None:
+def test_the_update_is_the_baseline_when_a_later_snapshot_fails_to_load() -> None:
+    """Golem 1.6: recovery never replays invocations from before a successful update."""
+
     def only_counter_payloads(instance: CounterV2, payload: bytes) -> None:
         if b'"version": 2' in payload:
             raise SnapshotError("version 2 payloads are unreadable today")
@@ -75,8 +77,19 @@ def test_a_full_replay_re_applies_the_recorded_update() -> None:
     again = Executor(store, agent_types=[agent_type(Counter), unreadable])
     assert again.instance(A).total == 20
     stats = again.recovery_stats(A)
-    assert stats is not None and stats.snapshot_index is None and stats.replayed_invocations == 3
+    pending = next(e.index for e in again.oplog(A) if e.kind == "pending-update")
+    assert stats is not None and stats.snapshot_index == pending
+    assert stats.replayed_invocations == 1  # only the invocation after the update
     assert stats.snapshot_error is not None and "unreadable today" in stats.snapshot_error
+    marker = again.oplog(A)[-1]
+    assert (marker.kind, marker.data["snapshot"], marker.data["snapshot_index"]) == (
+        "error", "load", again.oplog(A)[-2].index,
+    )  # fmt: skip
+    third = Executor(store, agent_types=[agent_type(Counter), unreadable])
+    assert third.instance(A).total == 20
+    stats = third.recovery_stats(A)
+    assert stats is not None and stats.snapshot_index == pending and stats.snapshot_error is None
+    assert [e.kind for e in third.oplog(A)].count("error") == 1  # recorded once, not retried
 
 
 def test_update_to_a_class_with_its_own_async_pair() -> None:

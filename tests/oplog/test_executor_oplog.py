@@ -10,7 +10,6 @@ import pytest
 from runtime_stub import Executor, OplogEntry, SqliteOplogStore, format_oplog
 from runtime_stub.oplog.command import print_oplog
 from runtime_stub.oplog.entries import KINDS, format_at, format_entry
-from runtime_stub.values import store_value
 from tests.executor.support import EFFECTS, Counter, FakeClock, agent_type
 
 EXPECTED = """\
@@ -119,7 +118,7 @@ def entry(kind: str, **data: object) -> OplogEntry:
 
 
 def test_every_kind_has_a_golem_style_rendering() -> None:
-    value = store_value([1, "x"])
+    value = [1, "x"]
     samples = {
         "create": entry("create", type_name="T", **{"class": "m:T"}, args=value),
         "agent-invocation-started": entry(

@@ -33,7 +33,6 @@ from runtime_stub import (
     now,
     parse_snapshotting,
 )
-from runtime_stub.values import store_value
 
 PAST_SNAPSHOT = 500
 
@@ -98,7 +97,7 @@ def recovery_time(path: Path, policy: str, repeat: int) -> tuple[float, Any]:
 
 def append_rate(path: Path, batch: int, total: int) -> float:
     """Raw store appends: entries per second in batches of `batch` entries (one transaction each)."""
-    value = store_value((1,))
+    value = [1]
     with SqliteOplogStore(path) as store:
         started = time.perf_counter()
         for first in range(1, total + 1, batch):

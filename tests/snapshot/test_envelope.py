@@ -311,15 +311,18 @@ class Custom:
 
 def test_custom_pairs_sync_and_async() -> None:
     agent = Custom()
-    assert sj.save_custom(agent.save_snapshot, "Custom").payload == b"sync"
+    assert sj.save_custom(agent.save_snapshot, "Custom").payload == sj.wrap_binary(b"sync")
     snapshot = sj.save_custom(agent.save_async, "Custom")
-    assert (snapshot.payload, snapshot.mime_type) == (b"async", "application/octet-stream")
-    sj.load_custom(agent.load_async, b"loaded", "Custom")
+    assert (snapshot.payload, snapshot.mime_type) == (
+        sj.wrap_binary(b"async"),
+        "application/octet-stream",
+    )
+    sj.load_custom(agent.load_async, sj.wrap_binary(b"loaded"), "Custom")
     assert agent.data == b"loaded"
     with pytest.raises(
         SnapshotError, match=re.escape("Custom.load_snapshot failed: ValueError: bad data")
     ):
-        sj.load_custom(agent.load_snapshot, b"bad", "Custom")
+        sj.load_custom(agent.load_snapshot, sj.wrap_binary(b"bad"), "Custom")
 
 
 def test_async_custom_pairs_inside_a_running_event_loop() -> None:
@@ -328,7 +331,7 @@ def test_async_custom_pairs_inside_a_running_event_loop() -> None:
     async def main() -> bytes:
         return sj.save_custom(agent.save_async, "Custom").payload
 
-    assert asyncio.run(main()) == b"async"
+    assert asyncio.run(main()) == sj.wrap_binary(b"async")
 
 
 def test_custom_save_must_return_bytes() -> None:

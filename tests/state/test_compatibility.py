@@ -128,6 +128,8 @@ def edit(fields: list[Field], how: str, data: st.DataObject) -> tuple[list[Field
 
 
 _counter = itertools.count()
+pytestmark = pytest.mark.filterwarnings("ignore::runtime_stub.registry.RegistryWarning")
+"""Every example registers its own `S`, replacing the last one, on purpose."""
 
 
 def build(root: Path, text: str) -> tuple[Any, dict[str, Any]]:

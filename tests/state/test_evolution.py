@@ -16,6 +16,8 @@ from runtime_stub import Executor, SnapshotError, SqliteOplogStore, UpdateError
 from tests.state.support import CART_V1, CART_V2, CART_V3, Project
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.filterwarnings("ignore::runtime_stub.registry.RegistryWarning")
+"""Three versions of one agent type are registered side by side here, on purpose."""
 
 
 def drive(project: Project, store: Path, *commands: str) -> dict[str, Any]:
@@ -168,3 +170,23 @@ def test_version_one_payloads_are_unchanged_and_defaults_fill_absent_keys(
     target = new.agent_class("x")
     new.load_snapshot(target, short)
     assert (target.user, target.items, target.coupon) == ("fay", {}, "")
+
+
+def test_a_migration_may_not_call_the_runtime_loading_is_read_only(
+    versions: tuple[ModuleType, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import runtime_stub
+
+    v1, v2, _ = versions
+    (old,), (new,) = v1.AGENTS, v2.AGENTS
+    ex = Executor(agent_types=[old])
+    ex.invoke("CartAgent", ["gus"], "add", ["fig", 1])
+
+    def stamped(state: dict[str, Any]) -> dict[str, Any]:
+        runtime_stub.now()
+        return {"user": state["user"], "items": {}}
+
+    monkeypatch.setattr(v2, "_MIGRATIONS_CartAgent", {1: stamped})
+    with pytest.raises(UpdateError, match="loading is read-only"):
+        ex.update('CartAgent("gus")', new)
+    assert type(ex.instance('CartAgent("gus")')) is old.agent_class

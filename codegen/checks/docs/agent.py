@@ -84,12 +84,13 @@ class CounterAgent:
     ),
     Rule(
         code="GLM007",
-        severity=WARNING,
+        severity=ERROR,
         name="ephemeral-snapshotting",
         title="ephemeral agent with snapshotting enabled",
         summary=(
             "Ephemeral agents get a fresh instance for every invocation and are never recovered, so "
-            "they are never snapshotted: the snapshotting value has no effect."
+            "they are never snapshotted: the snapshotting value has no effect. Golem 1.6 refuses "
+            'such an agent type (an error); with golem-version = "1.5" it is a warning.'
         ),
         fix="Remove snapshotting, or make the agent durable if its state must survive.",
         bad="""\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...diagnostics import Rule, Severity
 
-WARNING = Severity.WARNING
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 RULES = (
     Rule(
@@ -71,13 +71,15 @@ class TransferAgent:
     ),
     Rule(
         code="GLM031",
-        severity=WARNING,
+        severity=ERROR,
         name="persist-nothing",
-        title="persistence_level(PersistenceLevel.PERSIST_NOTHING) in agent code",
+        title="persistence_level(...) in agent code",
         summary=(
-            "PERSIST_NOTHING turns off the oplog for what follows: after a crash those effects are "
-            "neither replayed nor known to have happened. It is a knob for library authors; to cut "
-            "the cost of replaying long-lived agents, use snapshotting instead."
+            "Golem 1.6 removed persistence levels: any persistence_level(...) is an error. With "
+            'golem-version = "1.5" only PERSIST_NOTHING is reported, as a warning: it turns off '
+            "the oplog for what follows, so after a crash those effects are neither replayed nor "
+            "known to have happened. To cut the cost of replaying long-lived agents, use "
+            "snapshotting instead."
         ),
         fix='Remove the call and set snapshotting on the agent (e.g. snapshotting="every(100)").',
         bad="""\
