@@ -323,11 +323,15 @@ def explain(code: str) -> None:
 )
 def oplog(agent_id: str, store: Path) -> None:
     """Print an agent's oplog from a local executor store, like `golem agent oplog`."""
+    from runtime_stub.errors import RecoveryError
     from runtime_stub.oplog.command import print_oplog
 
     if not store.is_file():
         raise click.UsageError(f"no oplog store at {display_path(store)}")
-    text = print_oplog(store, agent_id)
+    try:
+        text = print_oplog(store, agent_id)
+    except RecoveryError as error:
+        _fail(str(error))
     if text is None:
         raise click.UsageError(f"no agent {agent_id!r} in {display_path(store)}")
     click.echo(text, nl=not text.endswith("\n"))
