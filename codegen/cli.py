@@ -473,15 +473,19 @@ def oplog(agent_id: str | None, store: Path, list_only: bool) -> None:
 
     Without AGENT_ID (or with --list), list the ids of the store's agents.
     """
+    from runtime_stub.errors import RecoveryError
     from runtime_stub.oplog.command import list_agents, print_oplog, suggest_ids
 
     if not store.is_file():
         raise click.UsageError(f"no oplog store at {display_path(store)}")
-    if agent_id is None or list_only:
-        for known in list_agents(store):
-            click.echo(known)
-        return
-    text = print_oplog(store, agent_id)
+    try:
+        if agent_id is None or list_only:
+            for known in list_agents(store):
+                click.echo(known)
+            return
+        text = print_oplog(store, agent_id)
+    except RecoveryError as error:
+        _fail(str(error))
     if text is None:
         close = suggest_ids(list_agents(store), agent_id)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

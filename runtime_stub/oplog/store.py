@@ -11,10 +11,12 @@ import bisect
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, Protocol
 
+from ..errors import RecoveryError
 from .codec import decode_data, encode_data
 from .entries import ERROR, INVOCATION_STARTED, OplogEntry
 
@@ -161,6 +163,10 @@ CREATE INDEX IF NOT EXISTS oplog_by_kind ON oplog (agent_id, kind, idx);
 CREATE INDEX IF NOT EXISTS oplog_by_key ON oplog (agent_id, idempotency_key, idx)
     WHERE idempotency_key IS NOT NULL;
 """
+STORE_VERSION = 1
+"""`PRAGMA user_version` of the stores this code writes; a newer one is refused, not guessed at."""
+BUSY_TIMEOUT = 30.0
+"""Seconds a write waits for another process's transaction (each holds it for one append)."""
 _COLUMNS = "idx, kind, at, data"
 Row = tuple[int, str, int, str]
 
@@ -179,11 +185,43 @@ class SqliteOplogStore:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._last: dict[str, int] = {}  # last index per agent this store wrote or read
+        with self._guard():
+            self._db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT
+            )
+            try:
+                self._open(synchronous)
+            except BaseException:
+                self._db.close()
+                raise
+
+    def _open(self, synchronous: str) -> None:
+        """WAL (readers never wait for the writer), the schema, and a version this code reads."""
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if found > STORE_VERSION:
+            raise RecoveryError(
+                f"oplog store {os.fspath(self.path)} was written by a newer version of the "
+                f"runtime (store version {found}, this one reads up to {STORE_VERSION}); "
+                "upgrade golem-codegen to read it"
+            )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
-        self._db.executescript(_SCHEMA)
-        self._last: dict[str, int] = {}  # last index per agent this store wrote or read
+        if found < STORE_VERSION:
+            self._db.executescript(_SCHEMA + f"PRAGMA user_version={STORE_VERSION};")
+        else:
+            self._db.execute("SELECT idx, kind, at, idempotency_key, data FROM oplog LIMIT 0")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """SQLite's errors about the file (not a database, malformed, locked for too long) as
+        one RecoveryError that names the store and says what to do."""
+        try:
+            yield
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # a stale index, a closed store: the caller's mistake, not the file's
+        except sqlite3.Error as error:
+            raise RecoveryError(_store_problem(os.fspath(self.path), error)) from error
 
     def append(self, agent_id: str, entries: Sequence[OplogEntry]) -> None:
         """Append entries in one transaction, checking that their indices continue the oplog."""
@@ -191,7 +229,7 @@ class SqliteOplogStore:
             (agent_id, entry.index, entry.kind, entry.at, _key(entry), encode_data(entry.data))
             for entry in entries
         ]
-        with self._lock:
+        with self._lock, self._guard():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 _check_dense(agent_id, self._last_index(agent_id), entries)
@@ -207,7 +245,7 @@ class SqliteOplogStore:
 
     def last_index(self, agent_id: str) -> int:
         """The index of the agent's last entry; 0 when it has none."""
-        with self._lock:
+        with self._lock, self._guard():
             return self._last_index(agent_id)
 
     def _last_index(self, agent_id: str) -> int:
@@ -270,7 +308,7 @@ class SqliteOplogStore:
 
     def agent_ids(self) -> list[str]:
         """Every agent with an oplog, sorted."""
-        with self._lock:
+        with self._lock, self._guard():
             rows = self._db.execute("SELECT DISTINCT agent_id FROM oplog ORDER BY agent_id")
             return [row[0] for row in rows]
 
@@ -286,7 +324,7 @@ class SqliteOplogStore:
         self.close()
 
     def _query(self, sql: str, params: tuple[object, ...]) -> list[OplogEntry]:
-        with self._lock:
+        with self._lock, self._guard():
             rows: list[Row] = self._db.execute(sql, params).fetchall()
         return [OplogEntry(idx, kind, at, decode_data(data)) for idx, kind, at, data in rows]
 
@@ -298,6 +336,20 @@ class SqliteOplogStore:
 def _failed_key(snapshot_index: int) -> str:
     """The key of a failed-load marker (idempotency keys are never empty, nor start with `#`)."""
     return f"#failed-load:{snapshot_index}"
+
+
+def _store_problem(path: str, error: sqlite3.Error) -> str:
+    """What is wrong with the store file, and what the user can do about it."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (
+            f"oplog store {path} is busy: another process kept it locked for more than "
+            f"{BUSY_TIMEOUT:g} s ({text}); retry, or give each process its own store"
+        )
+    return (
+        f"oplog store {path} is damaged or not an oplog store ({text}); nothing was changed: "
+        "restore it from a backup, or move it aside to start with empty oplogs"
+    )
 
 
 def _key(entry: OplogEntry) -> str | None:

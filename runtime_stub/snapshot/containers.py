@@ -8,7 +8,8 @@ without reflection. When a container fails, a slow path re-runs it item by item 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any, NoReturn, TypeVar
 
 from .values import FieldError, at, fail, load_bool, load_int, load_str
@@ -45,15 +46,47 @@ Decode = Callable[[Any], T]
 # --------------------------------------------------------------------------- locating
 
 
+class _Locating(threading.local):
+    """How many slow paths are re-running codecs on this thread (see `_first_failure`)."""
+
+    depth = 0
+
+
+_locating = _Locating()
+
+
 def _first_failure(
     error: Exception, attempts: Iterable[tuple[str, Callable[[], object]]]
 ) -> FieldError:
-    for segment, attempt in attempts:
-        try:
-            attempt()
-        except Exception as found:
-            return at(found, segment)
+    """`error` located one level further out: the first attempt that fails names the segment.
+
+    The attempts re-run while re-running: nested slow paths then return at once (`quiet`), so an
+    item is re-run once per level, not once per level below it too (which is exponential in the
+    depth). The failing item is the one the fast path stopped at (codecs are deterministic), and
+    `error` already carries the path inside it.
+    """
+    if _locating.depth:
+        return at(error, "")
+    _locating.depth += 1
+    try:
+        for segment, attempt in attempts:
+            try:
+                attempt()
+            except Exception as found:
+                return at(found if _rerun_differs(error, found) else error, segment)
+    finally:
+        _locating.depth -= 1
     return at(error, "")
+
+
+def _rerun_differs(error: Exception, found: Exception) -> bool:
+    """Whether the re-run's failure says more than the original one, which, when a FieldError,
+    is already located inside (a key's failure is re-worded, and keys are never deep)."""
+    return isinstance(found, _KeyFailure) or not isinstance(error, FieldError)
+
+
+class _KeyFailure(FieldError):
+    """A dict key that cannot be encoded or decoded."""
 
 
 def _bind(codec: Callable[[Any], object], value: object) -> Callable[[], object]:
@@ -63,8 +96,10 @@ def _bind(codec: Callable[[Any], object], value: object) -> Callable[[], object]
 def _locate_items(
     error: Exception, data: Iterable[Any], codec: Callable[[Any], object]
 ) -> FieldError:
-    items = sorted(data, key=repr) if isinstance(data, Set) else data
-    return _first_failure(error, ((f"[{i}]", _bind(codec, x)) for i, x in enumerate(items)))
+    if not isinstance(data, Set):
+        return _first_failure(error, ((f"[{i}]", _bind(codec, x)) for i, x in enumerate(data)))
+    order = {id(x): i for i, x in enumerate(sorted(data, key=repr))}
+    return _first_failure(error, ((f"[{order[id(x)]}]", _bind(codec, x)) for x in data))
 
 
 def _locate_entries(
@@ -73,19 +108,24 @@ def _locate_entries(
     key_codec: Callable[[Any], object],
     value_codec: Callable[[Any], object],
 ) -> FieldError:
-    for key, value in data.items():
-        segment = "[" + json.dumps(str(key), ensure_ascii=False) + "]"
+    def attempts() -> Iterator[tuple[str, Callable[[], object]]]:
+        for key, value in data.items():
+            segment = "[" + json.dumps(str(key), ensure_ascii=False) + "]"
+            yield segment, _key_attempt(key_codec, key)
+            yield segment, _bind(value_codec, value)
+
+    return _first_failure(error, attempts())
+
+
+def _key_attempt(key_codec: Callable[[Any], object], key: object) -> Callable[[], object]:
+    def attempt() -> object:
         try:
-            key_codec(key)
+            return key_codec(key)
         except Exception as found:
-            located = at(found, segment)
-            located.reason = "invalid key: " + located.reason
-            return located
-        try:
-            value_codec(value)
-        except Exception as found:
-            return at(found, segment)
-    return at(error, "")
+            located = _KeyFailure("invalid key: " + at(found, "").reason)
+            raise located from None
+
+    return attempt
 
 
 def locate_fields(

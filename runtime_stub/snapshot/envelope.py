@@ -249,7 +249,7 @@ def _state(document: object) -> object:
 def _snapshot_error(
     action: str, type_name: str, error: FieldError, context: str = ""
 ) -> SnapshotError:
-    where = error.path
+    where = error.short_path()
     reason = error.reason
     if "surrogate" in reason:
         reason += " (strings must be valid Unicode: no lone surrogates)"

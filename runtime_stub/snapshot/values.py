@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -72,8 +73,21 @@ class FieldError(Exception):
     @property
     def path(self) -> str:
         """The field path, outermost first: `items[3].owner`."""
-        parts = [s if s.startswith("[") else f".{s}" for s in reversed(self.segments) if s]
-        return "".join(parts).removeprefix(".")
+        return joined([s for s in reversed(self.segments) if s])
+
+    def short_path(self, shown: int = 12) -> str:
+        """The path, its middle elided when it has more than `shown` segments (deep values)."""
+        outer_first = [s for s in reversed(self.segments) if s]
+        if len(outer_first) <= shown:
+            return joined(outer_first)
+        head, tail = joined(outer_first[: shown - 4]), joined(outer_first[-4:])
+        return f"{head}...{tail} ({len(outer_first)} levels)"
+
+
+def joined(segments: Sequence[str]) -> str:
+    """Path segments, outermost first, as one path: `items[3].owner`."""
+    parts = [s if s.startswith("[") else f".{s}" for s in segments]
+    return "".join(parts).removeprefix(".")
 
 
 class ExactFloat(float):
@@ -120,7 +134,10 @@ def at(error: BaseException, segment: str) -> FieldError:
 def reason_of(error: BaseException) -> str:
     """An exception as the reason part of a message."""
     if isinstance(error, RecursionError):
-        return "the value is nested too deeply"
+        return (
+            f"the value is nested too deeply: Python's recursion limit "
+            f"({sys.getrecursionlimit()} frames) was reached; is it cyclic?"
+        )
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
