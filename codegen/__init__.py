@@ -1,9 +1,10 @@
 """golem-codegen: static checks and generated wiring for Golem durable agents written in Python.
 
 The API is the pipeline of the CLI as functions that return results (nothing is printed):
-`check(paths)`, `scan(paths)` and `generate(paths)`. The stages are subpackages, one per folder:
-`scan/` -> `resolve/` -> `checks/` -> `generate/`, with `formats/` for output, `run/` for one run
-over a tree (cache, workers) and `plugins/` for mypy and hatchling.
+`check(paths)`, `scan(paths)` and `generate(paths)` (and `codegen.api.fix`). The stages are
+subpackages, one per folder: `scan/` -> `resolve/` -> `checks/` -> `fix/` -> `generate/`, with
+`formats/` for output, `run/` for one run over a tree (cache, workers) and `plugins/` for mypy and
+hatchling.
 """
 
 # The stage packages `scan` and `generate` share their names with two API functions. Importing a
