@@ -43,9 +43,22 @@ def runtime_name(source: SourceText, name: str, where: cst.CSTNode) -> Imported 
         bindings = list(scope[local]) if local in scope else []
         if not bindings:
             return Imported(local, _import_edit(source, name, local))
-        if all(_imports_runtime(binding, name) for binding in bindings):
+        imports = [b for b in bindings if isinstance(b, ImportAssignment)]
+        if len(imports) == len(bindings) and all(
+            _imports_runtime(b, name) and not _conditional(source, b.node) for b in imports
+        ):
             return Imported(local, None)
     return None
+
+
+def _conditional(source: SourceText, node: cst.CSTNode) -> bool:
+    """Whether an import sits under an `if` or `try` (`if TYPE_CHECKING:` binds nothing at run time)."""
+    parent = source.parents.get(node)
+    while parent is not None and not isinstance(parent, cst.Module | cst.FunctionDef):
+        if isinstance(parent, cst.If | cst.Try | cst.TryStar):
+            return True
+        parent = source.parents.get(parent)
+    return False
 
 
 def taken_over(
