@@ -1,9 +1,10 @@
 """golem-codegen: static checks and generated wiring for Golem durable agents written in Python.
 
 The API is the pipeline of the CLI as functions that return results (nothing is printed):
-`check(paths)`, `scan(paths)` and `generate(paths)`. The stages are subpackages, one per folder:
-`scan/` -> `resolve/` -> `checks/` -> `state/` -> `generate/`, with `formats/` for output, `run/`
-for one run over a tree (cache, workers) and `plugins/` for mypy, pytest and hatchling.
+`check(paths)`, `scan(paths)` and `generate(paths)` (and `codegen.api.fix`). The stages are
+subpackages, one per folder: `scan/` -> `resolve/` -> `checks/` -> `state/` -> `generate/` ->
+`fix/`, with `formats/` for output, `run/` for one run over a tree (cache, workers) and `plugins/`
+for mypy, pytest and hatchling.
 
 Importing the package is cheap (the pytest plugin is loaded by every test run where golem-codegen
 is installed): `codegen.api` loads on the first call.

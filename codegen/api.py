@@ -196,7 +196,7 @@ def fix(
         result = _check(Run(paths, config, options, overlay=overlay), select, ignore)
     files = _fixed_files(originals, overlay, counts)
     if write:
-        _write(run, files)
+        files = _write(run, files)
     return FixResult(files, result, write)
 
 
@@ -227,12 +227,21 @@ def _fixed_files(
     )
 
 
-def _write(run: Run, files: Sequence[FixedFile]) -> None:
+def _write(run: Run, files: Sequence[FixedFile]) -> tuple[FixedFile, ...]:
+    """Write each fixed file atomically, unless it changed since it was read (an editor saved
+    it meanwhile: its new content is never overwritten). Returns the files written."""
     from .generate.plan import write_atomic
 
     where = {source.display: source.path for source in run.tree.sources}
+    written = []
     for fixed in files:
-        write_atomic(where[fixed.path], fixed.after)
+        try:
+            current = where[fixed.path].read_bytes()
+        except OSError:
+            continue
+        if current == fixed.before and write_atomic(where[fixed.path], fixed.after):
+            written.append(fixed)
+    return tuple(written)
 
 
 def scan(

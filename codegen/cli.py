@@ -215,7 +215,7 @@ def _fix(
     )
     if diff:
         for fixed in result.files:
-            click.echo(unified_diff(fixed), nl=False)
+            click.echo(unified_diff(fixed), nl=False)  # bytes: the file's own encoding
         click.echo(fixed_summary(result.files, written=False), err=True)
         sys.exit(EXIT_FAILED if result.files else EXIT_OK)
     if result.files:

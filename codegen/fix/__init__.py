@@ -7,7 +7,7 @@ edits of its file); `apply_fixes` applies the fixes of one file that do not over
 
 from __future__ import annotations
 
-from .apply import FixedFile, decoded, fixed_source
+from .apply import FixedFile, fixed_source
 from .attach import FIXERS, attach_fixes
 from .edits import apply_fixes
 
@@ -16,6 +16,5 @@ __all__ = [
     "FixedFile",
     "apply_fixes",
     "attach_fixes",
-    "decoded",
     "fixed_source",
 ]

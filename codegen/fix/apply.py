@@ -14,7 +14,7 @@ from ..scan.parse import parse
 from .edits import apply_fixes
 from .imports import prune_imports
 
-__all__ = ["FixedFile", "decoded", "fixed_source"]
+__all__ = ["FixedFile", "fixed_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +25,6 @@ class FixedFile:
     before: bytes
     after: bytes
     fixes: int
-
-
-def decoded(data: bytes) -> str:
-    """A file's text as Python decodes it (for diffs); undecodable bytes are replaced."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding, errors="replace")
-    except (LookupError, SyntaxError):
-        return data.decode("utf-8", errors="replace")
 
 
 def fixed_source(path: str, data: bytes, fixes: Iterable[Fix]) -> FixedFile | None:

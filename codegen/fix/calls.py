@@ -107,9 +107,11 @@ def _now(
     source: SourceText, call: cst.Call
 ) -> tuple[str, Callable[[str], str], Applicability] | None:
     """`datetime.now()` (naive local: unsafe), `datetime.now(UTC)`, `datetime.now(tz)`."""
-    if not call.args:
-        return "now", "{}()".format, "unsafe"
-    argument = call.args[0]
+    argument = call.args[0] if call.args else None
+    if argument is None or (
+        isinstance(argument.value, cst.Name) and argument.value.value == "None"
+    ):
+        return "now", "{}()".format, "unsafe"  # `tz=None` is the naive local time too
     if len(call.args) > 1 or (argument.keyword is not None and argument.keyword.value != "tz"):
         return None
     if source.qualified_names(argument.value) & UTC_NAMES:

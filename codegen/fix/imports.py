@@ -1,12 +1,17 @@
-"""Names of the runtime a rewrite needs: reuse an import, extend `from runtime_stub import`, or add one.
+"""Imports around a rewrite: the runtime names it needs, and the imports it leaves unused.
 
-A name that would clash with another binding where it is used (`import random` and the durable
-`random`) is imported under an alias (`durable_random`); when that is taken too there is no fix.
+A runtime name reuses an import, extends `from runtime_stub import ...`, or gets a new import line.
+When the name is bound already (`import random` and the durable `random`), the stand-in takes the
+binding's place if that import serves only the calls being replaced (`taken_over`), else it is
+imported under an alias (`durable_random`); when that is taken too there is no fix. After a round
+of fixes, `prune_imports` drops the imports of the runtime and of the replaced standard-library
+modules that the fixes left unused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import libcst as cst
 from libcst.metadata import GlobalScope, ImportAssignment
@@ -14,7 +19,7 @@ from libcst.metadata import GlobalScope, ImportAssignment
 from ..diagnostics import Edit, suppressed
 from .tree import SourceText
 
-__all__ = ["RUNTIME", "Imported", "prune_imports", "runtime_name", "taken_over"]
+__all__ = ["RUNTIME", "Imported", "prune_imports", "removed_import", "runtime_name", "taken_over"]
 
 RUNTIME = "runtime_stub"
 STAND_IN_CODE = "GLM033"
@@ -38,9 +43,22 @@ def runtime_name(source: SourceText, name: str, where: cst.CSTNode) -> Imported 
         bindings = list(scope[local]) if local in scope else []
         if not bindings:
             return Imported(local, _import_edit(source, name, local))
-        if all(_imports_runtime(binding, name) for binding in bindings):
+        imports = [b for b in bindings if isinstance(b, ImportAssignment)]
+        if len(imports) == len(bindings) and all(
+            _imports_runtime(b, name) and not _conditional(source, b.node) for b in imports
+        ):
             return Imported(local, None)
     return None
+
+
+def _conditional(source: SourceText, node: cst.CSTNode) -> bool:
+    """Whether an import sits under an `if` or `try` (`if TYPE_CHECKING:` binds nothing at run time)."""
+    parent = source.parents.get(node)
+    while parent is not None and not isinstance(parent, cst.Module | cst.FunctionDef):
+        if isinstance(parent, cst.If | cst.Try | cst.TryStar):
+            return True
+        parent = source.parents.get(parent)
+    return False
 
 
 def taken_over(
@@ -140,20 +158,28 @@ def _import_edit(source: SourceText, name: str, local: str) -> Edit:
 
 
 def _runtime_import(module: cst.Module) -> cst.ImportFrom | None:
-    """The first top-level `from runtime_stub import a, b` (not a star import)."""
+    """The top-level `from runtime_stub import a, b` to extend: the first without aliases, else
+    the first (never a star import)."""
+    found: list[cst.ImportFrom] = []
     for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if (
-                isinstance(small, cst.ImportFrom)
-                and not small.relative
-                and isinstance(small.module, cst.Name)
-                and small.module.value == RUNTIME
-                and not isinstance(small.names, cst.ImportStar)
-            ):
-                return small
-    return None
+        if isinstance(statement, cst.SimpleStatementLine):
+            found += [small for small in statement.body if _runtime_from(small)]
+    plain = [node for node in found if _without_aliases(node)]
+    return plain[0] if plain else found[0] if found else None
+
+
+def _runtime_from(small: cst.BaseSmallStatement) -> TypeGuard[cst.ImportFrom]:
+    return (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and isinstance(small.module, cst.Name)
+        and small.module.value == RUNTIME
+        and not isinstance(small.names, cst.ImportStar)
+    )
+
+
+def _without_aliases(node: cst.ImportFrom) -> bool:
+    return not isinstance(node.names, cst.ImportStar) and all(a.asname is None for a in node.names)
 
 
 def _extended(node: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
@@ -249,21 +275,35 @@ def _root(name: cst.Attribute | cst.Name) -> str:
 
 
 def _without_names(source: SourceText, names: set[str]) -> str:
-    """The module with the import aliases binding `names` removed (whole statements if empty)."""
+    """The module with the import aliases binding `names` removed (whole statements if empty);
+    the blank and comment lines above a removed statement stay, above what follows it."""
     body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
     for statement in source.module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             kept = [_trimmed(small, names) for small in statement.body]
             smalls = [small for small in kept if small is not None]
             if not smalls:
+                carried += statement.leading_lines
                 continue
-            if len(smalls) != len(statement.body) or any(
-                a is not b for a, b in zip(smalls, statement.body, strict=False)
-            ):
+            if any(a is not b for a, b in zip(kept, statement.body, strict=True)):
                 smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
                 statement = statement.with_changes(body=smalls)
+        if carried:
+            statement = statement.with_changes(leading_lines=_joined(carried, statement))
+            carried = []
         body.append(statement)
-    return source.module.with_changes(body=body).code
+    footer = [*carried, *source.module.footer]
+    return source.module.with_changes(body=body, footer=footer).code
+
+
+def _joined(carried: list[cst.EmptyLine], statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """The lines above a statement after the statement above it went: its comments always, its
+    blank lines only where the statement had none (never more blank lines than before)."""
+    own: list[cst.EmptyLine] = list(getattr(statement, "leading_lines", ()))
+    if own and not any(line.comment for line in carried):
+        return own
+    return [*carried, *own]
 
 
 def _trimmed(small: cst.BaseSmallStatement, names: set[str]) -> cst.BaseSmallStatement | None:

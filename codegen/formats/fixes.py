@@ -14,25 +14,27 @@ if TYPE_CHECKING:
 __all__ = ["fixable_summary", "fixed_summary", "unified_diff"]
 
 
-def unified_diff(fixed: FixedFile) -> str:
-    """The unified diff of one fixed file, `a/PATH` -> `b/PATH` (apply with `patch -p1`)."""
-    from ..fix import decoded
-
-    lines = difflib.unified_diff(
-        _lines(decoded(fixed.before)),
-        _lines(decoded(fixed.after)),
-        fromfile=f"a/{fixed.path}",
-        tofile=f"b/{fixed.path}",
+def unified_diff(fixed: FixedFile) -> bytes:
+    """The unified diff of one fixed file, `a/PATH` -> `b/PATH`, in the file's own bytes (its
+    encoding and line breaks), so that `patch -p1` gives exactly the `--fix` result."""
+    path = fixed.path.encode()
+    lines = difflib.diff_bytes(
+        difflib.unified_diff,
+        _lines(fixed.before),
+        _lines(fixed.after),
+        fromfile=b"a/" + path,
+        tofile=b"b/" + path,
     )
-    return "".join(
-        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines
+    return b"".join(
+        line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
+        for line in lines
     )
 
 
-def _lines(text: str) -> list[str]:
+def _lines(data: bytes) -> list[bytes]:
     """Lines ending at LF only (a CR of a CRLF file stays on its line, as `patch` expects)."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
+    parts = data.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
     return [*lines, parts[-1]] if parts[-1] else lines
 
 
