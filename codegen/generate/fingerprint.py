@@ -1,0 +1,95 @@
+"""What "edited by hand" means for a generated module: a digest of its code, not of its bytes.
+
+A team's formatter and linter may rewrite a generated module without changing what it does:
+`ruff format` with other quotes, line length or magic trailing commas, `ruff check --fix`
+regrouping or splitting imports (isort's sections and `force-single-line` vary by project),
+re-indented docstrings. None of that is a hand edit, so the content hash covers the syntax tree
+(as a stable text that does not depend on the Python version) with the imports as a set, the
+header lines and the docstrings with their whitespace collapsed — never comments, parentheses,
+quotes or line breaks. Any change to what the module executes or declares is still an edit.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+__all__ = ["code_digest"]
+
+_SKIPPED_FIELDS = frozenset({"kind", "type_comment", "ctx"})
+"""Fields that say nothing about behaviour (`u""` prefixes, `# type:` comments, load/store)."""
+
+
+def code_digest(header: list[str], text: str) -> str:
+    """The sha256 of `header` (comment lines, stripped) and of the code of `text`.
+
+    Raises SyntaxError (or ValueError for NUL bytes) when `text` is not Python.
+    """
+    digest = hashlib.sha256()
+    for line in header:
+        digest.update(line.strip().encode("utf-8") + b"\n")
+    tree = ast.parse(text)
+    for part in _module(tree):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _module(tree: ast.Module) -> Iterator[str]:
+    """Imports first, as a sorted set of single names; then every other statement in order."""
+    imports: set[str] = set()
+    others: list[ast.stmt] = []
+    for statement in _without_docstring(tree.body):
+        if isinstance(statement, ast.Import):
+            imports.update(f"import {_alias(a)}" for a in statement.names)
+        elif isinstance(statement, ast.ImportFrom):
+            source = "." * statement.level + (statement.module or "")
+            imports.update(f"from {source} import {_alias(a)}" for a in statement.names)
+        else:
+            others.append(statement)
+    yield _docstring(tree.body)
+    yield from (line + "\n" for line in sorted(imports))
+    for statement in others:
+        yield _dump(statement)
+        yield "\n"
+
+
+def _alias(alias: ast.alias) -> str:
+    return alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
+
+
+def _docstring(body: list[ast.stmt]) -> str:
+    """A docstring with its whitespace collapsed (formatters re-indent and re-wrap them)."""
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        value = body[0].value.value
+        if isinstance(value, str):
+            return "doc:" + " ".join(value.split()) + "\n"
+    return ""
+
+
+def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
+    return body[1:] if _docstring(body) else body
+
+
+def _dump(node: object) -> str:
+    """A stable text of a node: type and non-empty fields, no positions, none of `_SKIPPED_FIELDS`
+    (empty fields are left out, so fields added by later Python versions change nothing)."""
+    if isinstance(node, list):
+        return "[" + ",".join(_dump(item) for item in node) + "]"
+    if not isinstance(node, ast.AST):
+        return f"{type(node).__name__}:{node!r}"
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        body = [_docstring(node.body), *map(_dump, _without_docstring(node.body))]
+        fields = [(name, value) for name, value in ast.iter_fields(node) if name != "body"]
+        return _fields(node, fields) + "{" + ",".join(body) + "}"
+    return _fields(node, ast.iter_fields(node))
+
+
+def _fields(node: ast.AST, fields: Iterable[tuple[str, Any]]) -> str:
+    parts = [
+        f"{name}={_dump(value)}"
+        for name, value in fields
+        if name not in _SKIPPED_FIELDS and value is not None and value != []
+    ]
+    return f"{type(node).__name__}(" + ",".join(parts) + ")"
