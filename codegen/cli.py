@@ -137,6 +137,13 @@ def run() -> None:
 @click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 whatever is found (report-only CI steps); bad usage and errors still exit 2.",
+)
+@click.option("--statistics", is_flag=True, help="Print a count per code instead of each problem.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
 @run_options
 def check(
     paths: tuple[Path, ...],
@@ -144,22 +151,39 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
     """Scan PATHS, run every check, print diagnostics; writes nothing."""
     options = _options(no_cache, jobs)
-    result = api.check(paths or (Path("."),), select=select, ignore=ignore, options=options)
-    _print_diagnostics(result.diagnostics, output_format)
-    if output_format == "text":
+    given = paths or (Path("."),)
+    result = api.check(given, select=select, ignore=ignore, options=options)
+    if statistics:
+        from .formats.text import format_statistics
+
+        click.echo(format_statistics(result.diagnostics), nl=False)
+    else:
+        _print_diagnostics(result.diagnostics, output_format, given[0])
+    if output_format == "text" and not quiet:
         _summary(result.diagnostics, result.files)
-    sys.exit(EXIT_FAILED if result.failed(strict=strict) else EXIT_OK)
+    failed = result.failed(strict=strict) and not exit_zero
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
+def _print_diagnostics(
+    diagnostics: Sequence[Diagnostic], output_format: str, start: Path = Path(".")
+) -> None:
     from .formats import FORMATTERS
 
-    text = FORMATTERS[output_format](diagnostics)
+    if output_format == "sarif":  # URIs relative to the repository of the checked paths
+        from .formats.sarif import format_sarif, project_root
+
+        text = format_sarif(diagnostics, project_root(start))
+    else:
+        text = FORMATTERS[output_format](diagnostics)
     if text:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -224,8 +248,32 @@ def generate(
         sys.exit(EXIT_FAILED if pending else EXIT_OK)
     for change in result.written:
         click.echo(f"{_verb(change.action)} {display_path(change.path)}", err=True)
+    click.echo(_generated_summary(result, paths or (Path("."),)), err=True)
     fixed = exit_non_zero_on_fix and bool(result.written)
     sys.exit(EXIT_FAILED if fixed or (blocked and not force) else EXIT_OK)
+
+
+_DONE = {
+    "create": "created",
+    "update": "updated",
+    "refresh": "refreshed",
+    "delete": "deleted",
+    "edited": "overwritten",
+}
+
+
+def _generated_summary(result: api.GenerateResult, paths: Sequence[Path]) -> str:
+    """What `generate` did, in one line: "1 file updated, 3 files unchanged"."""
+    if not result.changes:
+        return f"golem-codegen: no agents found under {', '.join(map(display_path, paths))}"
+    counts: dict[str, int] = {}
+    for change in result.written:
+        done = _DONE.get(change.action, change.action)
+        counts[done] = counts.get(done, 0) + 1
+    unchanged = sum(c.action == "unchanged" for c in result.changes)
+    parts = [f"{n} file{'s' * (n != 1)} {done}" for done, n in sorted(counts.items())]
+    parts += [f"{unchanged} file{'s' * (unchanged != 1)} unchanged"] if unchanged else []
+    return "golem-codegen: " + (", ".join(parts) or "nothing written")
 
 
 def _verb(action: str) -> str:

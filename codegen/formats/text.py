@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 
-__all__ = ["format_text"]
+__all__ = ["format_statistics", "format_text"]
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
@@ -19,3 +19,14 @@ def format_text(diagnostics: Iterable[Diagnostic]) -> str:
 
 def _one_line(message: str) -> str:
     return " ".join(message.splitlines())
+
+
+def format_statistics(diagnostics: Iterable[Diagnostic]) -> str:
+    """A count per code, like `ruff check --statistics`: `3  GLM003  error`, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in diagnostics:
+        key = (d.code, d.severity.value)
+        counts[key] = counts.get(key, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(n)) for _, n in ordered), default=1)
+    return "".join(f"{n:>{width}}  {code}  {severity}\n" for (code, severity), n in ordered)
