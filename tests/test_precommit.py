@@ -100,3 +100,33 @@ def test_a_stale_wiring_module_is_fixed_then_the_commit_passes(
     git("add", "-A", cwd=work, env=env)
     second = git("commit", "-m", "orders can be gifts", cwd=work, env=env)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_commit_that_only_deletes_an_agent_module_runs_the_hooks(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    """pre-commit passes no file for a deletion: the hooks run all the same (`always_run`)."""
+    work, env = repo
+    git("rm", "-q", "shop/handler.py", cwd=work, env=env)
+    first = git("commit", "-m", "no more echo", cwd=work, env=env)
+    assert first.returncode != 0, "the generate hook drops EchoHandler and fails the commit"
+    wiring = (work / "shop" / "golem_agents.py").read_text(encoding="utf-8")
+    assert "EchoHandler" not in wiring and "CounterAgent" in wiring
+    git("add", "-A", cwd=work, env=env)
+    second = git("commit", "-m", "no more echo", cwd=work, env=env)
+    assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_commit_that_only_changes_pyproject_runs_the_hooks(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    work, env = repo
+    pyproject = work / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("exclude = []", 'exclude = ["shop/handler.py"]'), "utf-8")
+    git("add", "pyproject.toml", cwd=work, env=env)
+    first = git("commit", "-m", "exclude the echo handler", cwd=work, env=env)
+    assert first.returncode != 0, first.stdout + first.stderr
+    assert "EchoHandler" not in (work / "shop" / "golem_agents.py").read_text(encoding="utf-8")
+    git("add", "-A", cwd=work, env=env)
+    assert git("commit", "-m", "exclude the echo handler", cwd=work, env=env).returncode == 0
