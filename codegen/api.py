@@ -119,8 +119,16 @@ def generate(
     config: Config | None = None,
     options: Options = DEFAULT_OPTIONS,
 ) -> GenerateResult:
-    """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
+    """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors.
+
+    Like `check`, a run over an unchanged tree returns the stored result of the last one (when
+    that run had nothing to write), without scanning: the pre-commit hook's common case.
+    """
     run = Run(paths, config, options)
+    key = run.run_key("generate", "check" if check_only else "", "force" if force else "")
+    stored = run.cached_result(key)
+    if stored is not None:
+        return _settled(run, stored.diagnostics)
     project = run.project()
     findings = [*run.failures, *_run_checks(project)]
     found = run.diagnostics(findings, (), ())
@@ -128,15 +136,35 @@ def generate(
     diagnostics = tuple(
         sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
     )
-    blocking = [
-        d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
-    ]
+    blocking = _blocking(diagnostics)
+    if blocking or all(change.action == "unchanged" for change in changes):
+        run.store_result(key, diagnostics)  # nothing to write: the next run can skip the scan
     if blocking or check_only:
         return GenerateResult(changes, (), diagnostics, bool(blocking))
     from .generate.plan import apply_changes
 
     written = apply_changes(changes, force=force)
     return GenerateResult(changes, written, diagnostics, False)
+
+
+def _settled(run: Run, diagnostics: tuple[Diagnostic, ...]) -> GenerateResult:
+    """The result of a `generate` whose stored run had nothing to write (or refused to)."""
+    from .generate.plan import FileChange
+
+    blocking = _blocking(diagnostics)
+    changes = (
+        ()
+        if blocking
+        else tuple(FileChange(p, "unchanged", None, None) for p in run.tree.generated)
+    )
+    return GenerateResult(changes, (), diagnostics, bool(blocking))
+
+
+def _blocking(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Errors that stop `generate` from writing (those it repairs itself aside)."""
+    return [
+        d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
+    ]
 
 
 def _run_checks(project: Project) -> list[Finding]:

@@ -6,7 +6,7 @@ import fnmatch
 import os
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = [
@@ -182,13 +182,27 @@ def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
         if given.suffix in {".py", ".pyi"} or given.name == GENERATED_NAME:
             yield given, given.parent.resolve() / given.name, given.resolve()
         return
+    from .gitignore import Ignores
+
+    if _excluded(given, config):  # named on the command line: checked all the same, like ruff
+        config = replace(config, exclude=())
+    ignores = Ignores.for_walk(given.resolve())
     for directory, dirnames, filenames in os.walk(given):
         base = Path(directory)
         resolved_base = base.resolve()
-        dirnames[:] = sorted(name for name in dirnames if not _skip_dir(base / name, config))
+        dirnames[:] = sorted(
+            name
+            for name in dirnames
+            if not _skip_dir(base / name, config)
+            and not ignores.ignored(resolved_base / name, is_dir=True)
+        )
         for name in sorted(filenames):
             file = base / name
-            if name.endswith(".py") and not _excluded(file, config):
+            if (
+                name.endswith(".py")
+                and not _excluded(file, config)
+                and not ignores.ignored(resolved_base / name, is_dir=False)
+            ):
                 located = resolved_base / name
                 link = os.path.islink(os.path.join(directory, name))
                 yield file, located, file.resolve() if link else located
