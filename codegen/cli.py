@@ -11,6 +11,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -18,7 +19,7 @@ import click
 
 from . import api
 from .diagnostics import Diagnostic, Severity
-from .discovery import ConfigError, display_path
+from .discovery import Config, ConfigError, display_path, load_config, read_config
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
@@ -73,6 +74,18 @@ def _check_selector(selector: str) -> None:
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read [tool.golem-codegen] from this TOML file instead of the nearest pyproject.toml.",
+)
+
+
+def _config(config_file: Path | None, start: Path) -> Config:
+    """The configuration of a run: `--config FILE`, else the nearest pyproject.toml."""
+    return read_config(config_file) if config_file else load_config(start)
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,8 +147,20 @@ def run() -> None:
 @main.command()
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text")
-@click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_codes,
+    help="Only these codes (or prefixes), instead of the configured `select`.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    callback=_codes,
+    help="These codes (or prefixes) on top of the configured `select`.",
+)
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
+@config_option
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option(
     "--exit-zero",
@@ -149,7 +174,9 @@ def check(
     paths: tuple[Path, ...],
     output_format: str,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    config_file: Path | None,
     strict: bool,
     exit_zero: bool,
     statistics: bool,
@@ -160,7 +187,12 @@ def check(
     """Scan PATHS, run every check, print diagnostics; writes nothing."""
     options = _options(no_cache, jobs)
     given = paths or (Path("."),)
-    result = api.check(given, select=select, ignore=ignore, options=options)
+    config = _config(config_file, given[0])
+    if select:  # like ruff: --select replaces the configured selection, --extend-select adds
+        config = replace(config, select=())
+    if select or config.select:  # an empty selection is every code: extending it adds nothing
+        select = (*select, *extend_select)
+    result = api.check(given, select=select, ignore=ignore, config=config, options=options)
     if statistics:
         from .formats.text import format_statistics
 
@@ -211,6 +243,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
     is_flag=True,
     help="Exit 1 when files were written (for pre-commit: the commit must include them).",
 )
+@config_option
 @run_options
 def generate(
     paths: tuple[Path, ...],
@@ -218,16 +251,19 @@ def generate(
     diff: bool,
     force: bool,
     exit_non_zero_on_fix: bool,
+    config_file: Path | None,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
     """Write or refresh every golem_agents.py under PATHS."""
     from .generate.plan import unified_diff
 
+    given = paths or (Path("."),)
     result = api.generate(
-        paths or (Path("."),),
+        given,
         check_only=check_only or diff,
         force=force,
+        config=_config(config_file, given[0]),
         options=_options(no_cache, jobs),
     )
     if result.refused:
@@ -306,11 +342,25 @@ def scan(paths: tuple[Path, ...], no_cache: bool, jobs: int | None) -> None:
 
 
 @main.command()
-@click.argument("code")
-def explain(code: str) -> None:
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Every code's documentation, in code order.")
+@click.option("--list", "listing", is_flag=True, help="One line per code: code, severity, title.")
+def explain(code: str | None, every: bool, listing: bool) -> None:
     """Print the documentation of a diagnostic code, with a bad and a good example."""
+    from .checks.rules import RULES
     from .checks.rules import explain as explain_code
 
+    if listing or every:
+        if code is not None:
+            raise click.UsageError("give a CODE, or --all / --list, not both")
+        if listing:
+            for rule in RULES.values():
+                click.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.title}")
+            return
+        click.echo("\n".join(explain_code(rule) for rule in RULES), nl=False)
+        return
+    if code is None:
+        raise click.UsageError("give a CODE (e.g. GLM003), or --all, or --list")
     try:
         click.echo(explain_code(code.strip().upper()))
     except KeyError as error:

@@ -28,6 +28,8 @@ SKIPPED_DIRS = frozenset(
 """Besides these, hidden directories (`.git`, `.tox`, `.venv`, `.golem`, ...) and virtualenvs
 under any name (a `pyvenv.cfg`, or a conda environment's `conda-meta`)."""
 CONFIG_KEYS = frozenset({"exclude", "select", "ignore"})
+TABLE_KEYS = frozenset({"per-file-ignores"})
+"""Keys whose value is a table (`{glob = [codes]}`) rather than a list of strings."""
 
 
 class ConfigError(Exception):
@@ -43,6 +45,21 @@ class Config:
     ignore: tuple[str, ...] = ()
     root: Path | None = None
     """Directory of the pyproject.toml the configuration came from; exclude globs are relative to it."""
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(glob, codes): codes ignored in the files a glob matches (relative to `root`, like ruff's)."""
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """The codes `per-file-ignores` drops for `path` (as reported)."""
+        if not self.per_file_ignores:
+            return ()
+        file = Path(path)
+        relative = _relative(file, self)
+        return tuple(
+            code
+            for pattern, codes in self.per_file_ignores
+            if _matches(relative, file.name, pattern)
+            for code in codes
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +105,39 @@ def _read_config(pyproject: Path) -> Config:
     section = data.get("tool", {}).get("golem-codegen", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{display_path(pyproject)}: [tool.golem-codegen] must be a table")
-    unknown = sorted(set(section) - CONFIG_KEYS)
+    unknown = sorted(set(section) - CONFIG_KEYS - TABLE_KEYS)
     if unknown:
         raise ConfigError(
             f"{display_path(pyproject)}: unknown key(s) in [tool.golem-codegen]: "
-            f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS))})"
+            f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS | TABLE_KEYS))})"
         )
     values = {key: _string_list(pyproject, key, section.get(key, [])) for key in CONFIG_KEYS}
     for key in ("select", "ignore"):
         _check_selectors(pyproject, key, values[key])
-    return Config(values["exclude"], values["select"], values["ignore"], pyproject.parent)
+    per_file = _per_file_ignores(pyproject, section.get("per-file-ignores", {}))
+    return Config(values["exclude"], values["select"], values["ignore"], pyproject.parent, per_file)
+
+
+def read_config(path: Path) -> Config:
+    """`[tool.golem-codegen]` of the TOML file `path` (`--config PATH`); globs are relative to
+    its directory."""
+    if not path.is_file():
+        raise ConfigError(f"{display_path(path)}: no such configuration file")
+    return _read_config(path)
+
+
+def _per_file_ignores(pyproject: Path, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    key = "per-file-ignores"
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{display_path(pyproject)}: [tool.golem-codegen] {key} must be a table of globs"
+        )
+    tables = []
+    for pattern, codes in value.items():
+        listed = _string_list(pyproject, f'{key} "{pattern}"', codes)
+        _check_selectors(pyproject, f'{key} "{pattern}"', listed)
+        tables.append((str(pattern), listed))
+    return tuple(tables)
 
 
 def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:
@@ -220,12 +260,18 @@ def _skip_dir(directory: Path, config: Config) -> bool:
 def _excluded(path: Path, config: Config) -> bool:
     if not config.exclude:
         return False
-    resolved = path.resolve()
-    try:
-        relative = resolved.relative_to(config.root).as_posix() if config.root else path.as_posix()
-    except ValueError:
-        relative = path.as_posix()
+    relative = _relative(path, config)
     return any(_matches(relative, path.name, pattern) for pattern in config.exclude)
+
+
+def _relative(path: Path, config: Config) -> str:
+    """`path` relative to the configuration's directory (as written when outside it)."""
+    try:
+        return (
+            path.resolve().relative_to(config.root).as_posix() if config.root else path.as_posix()
+        )
+    except ValueError:
+        return path.as_posix()
 
 
 def _matches(relative: str, name: str, pattern: str) -> bool:

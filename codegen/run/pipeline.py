@@ -84,7 +84,9 @@ class Run:
         if self.cache.directory is None:
             return ""
         digest = hashlib.sha256("\0".join(salt).encode())
-        digest.update(repr((self.config.exclude, self.config.select, self.config.ignore)).encode())
+        config = self.config
+        settings = (config.exclude, config.select, config.ignore, config.per_file_ignores)
+        digest.update(repr(settings).encode())
         for source in self.tree.sources:
             data = self._read(source.path, source.display)
             digest.update(f"\0{source.display}\0{source.module}\0".encode())
@@ -235,7 +237,8 @@ class Run:
 
         select = (*self.config.select, *select)
         ignore = (*self.config.ignore, *ignore)
-        kept = [f for f in findings if selected(f.code, select, ignore)]
+        ignored_in = self.config.ignored_in
+        kept = [f for f in findings if selected(f.code, select, (*ignore, *ignored_in(f.path)))]
         spans = self._locate(kept)
         result: set[Diagnostic] = set()
         for finding in kept:
