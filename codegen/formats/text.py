@@ -1,4 +1,4 @@
-"""Text: `path:line:column: CODE message`, the format people read (SPEC §6)."""
+"""Text: `path:line:column: CODE [severity] message`, the format people read (SPEC §6)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ __all__ = ["format_statistics", "format_text"]
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
-    """`path:line:column: CODE message`, one per line, sorted; "" when there is nothing."""
+    """`path:line:column: CODE [severity] message`, one per line, sorted; "" when there is nothing."""
     return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.code} {_one_line(d.message)}\n"
+        f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {_one_line(d.message)}\n"
         for d in sorted_diagnostics(diagnostics)
     )
 
