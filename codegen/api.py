@@ -80,9 +80,10 @@ def check(
     With the cache on, a run over unchanged files returns the stored result of the last one.
     Raises ValueError for a selector that selects nothing.
     """
-    from .checks.rules import check_selectors
+    if select or ignore:  # the code table loads only when there is something to check in it
+        from .checks.rules import check_selectors
 
-    check_selectors((*select, *ignore))
+        check_selectors((*select, *ignore))
     run = Run(paths, config, options)
     key = run.run_key("check", *select, "\0", *ignore)
     stored = run.cached_result(key)
