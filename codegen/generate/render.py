@@ -1,9 +1,9 @@
 """Rendering golem_agents.py: the jinja2 environment, the header and its two hashes (SPEC §7).
 
-The content hash detects hand edits: it covers the code, not its layout (`fingerprint`), so
-a team's formatter or `ruff check --fix` is not an edit. The model hash records what the module was rendered from
-(the wiring model and the code that lays it out), so a run can tell that a module is current
-without rendering it again.
+The content hash detects hand edits: it covers the code, not its layout (`fingerprint`), so a
+team's formatter or `ruff check --fix` is not an edit. The model hash records what the module was
+rendered from (the wiring model and the code that lays it out), so a run can tell that a module is
+current without rendering it again.
 """
 
 from __future__ import annotations
@@ -135,9 +135,8 @@ def same_module(old: str, new: str) -> bool:
         return True
     old_header, old_body = _split(old)
     new_header, new_body = _split(new)
-    return _code(_without_hashes(old_header), old_body) == _code(
-        _without_hashes(new_header), new_body
-    )
+    code = _code(_without_hashes(old_header), old_body)
+    return code is not None and code == _code(_without_hashes(new_header), new_body)
 
 
 def refreshed(old: str, new: str) -> str:
