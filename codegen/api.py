@@ -7,7 +7,8 @@ Heavy modules (libcst, jinja2) are imported only when a file actually needs pars
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -30,6 +31,8 @@ RENDER_BLOCKERS = frozenset(
     {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
 )
 """Errors after which an agent's wiring cannot be rendered, suppressed or not."""
+MAX_DIGESTS = 256
+"""Code digests of generated modules kept between runs (the most recent ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +199,32 @@ def _plan(
     renderable = replace(project, agents=healthy)
     inputs = partial(render_inputs, project=project)
     cache = RenderCache(run.cache, inputs, run.content_key)
-    cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
-    changes = plan_generation(renderable, run.tree.generated, cache=cache)
+    with _known_digests(run):
+        cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
+        changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(
         change
         for change in changes
         if change.path.resolve().parent not in broken or change.action in ("foreign", "edited")
     )
+
+
+@contextmanager
+def _known_digests(run: Run) -> Iterator[None]:
+    """Code digests of generated modules from the last runs (a module laid out by the team's
+    formatter is then verified without parsing it), and the new ones stored after planning."""
+    from .generate import fingerprint
+    from .run.cache import CacheEntry
+
+    key = run.cache.key(b"", "fingerprints", "")
+    entry = run.cache.get(key) if key else None
+    stored = getattr(entry, "digests", None) or {}
+    fingerprint.learn(stored)
+    yield
+    current = fingerprint.known()
+    if key and current != stored:
+        recent = dict(list(current.items())[-MAX_DIGESTS:])
+        run.cache.put(key, CacheEntry(None, None, digests=recent))
 
 
 def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:

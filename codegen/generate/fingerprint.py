@@ -16,10 +16,16 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["code_digest"]
+__all__ = ["code_digest", "known", "learn"]
 
 _SKIPPED_FIELDS = frozenset({"kind", "type_comment", "ctx"})
 """Fields that say nothing about behaviour (`u""` prefixes, `# type:` comments, load/store)."""
+
+
+_KNOWN: dict[str, str] = {}
+"""Code digests already computed, by a digest of their input: this process's, and those a run
+loaded from its cache (`known`/`learn`), so a module laid out by the team's formatter is parsed
+once, not on every run."""
 
 
 def code_digest(header: list[str], text: str) -> str:
@@ -27,13 +33,29 @@ def code_digest(header: list[str], text: str) -> str:
 
     Raises SyntaxError (or ValueError for NUL bytes) when `text` is not Python.
     """
+    source = "\n".join(line.strip() for line in header) + "\0" + text
+    key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+    known = _KNOWN.get(key)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     for line in header:
         digest.update(line.strip().encode("utf-8") + b"\n")
     tree = ast.parse(text)
     for part in _module(tree):
         digest.update(part.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    _KNOWN[key] = digest.hexdigest()
+    return _KNOWN[key]
+
+
+def known() -> dict[str, str]:
+    """The digests computed or learned so far (for a run to store)."""
+    return dict(_KNOWN)
+
+
+def learn(digests: dict[str, str]) -> None:
+    """Digests a previous run computed (from its cache)."""
+    _KNOWN.update(digests)
 
 
 def _module(tree: ast.Module) -> Iterator[str]:

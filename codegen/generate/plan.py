@@ -149,7 +149,8 @@ def _classify(
         return FileChange(path, "edited", old, new, sources)
     if not sources:
         return FileChange(path, "delete", old, None, sources)
-    if new is None or new == old:
+    if new is None or new == old or header.model_hash == read_header(new).model_hash:
+        # the same model hash: the code is what rendering gives (the layout may be the team's)
         return FileChange(path, "unchanged", old, old, sources)
     if same_module(old, new):
         return FileChange(path, "refresh", old, refreshed(old, new), sources)

@@ -50,6 +50,8 @@ class CacheEntry:
     """For render entries: the generated module's text."""
     result: RunResult | None = field(default=None)
     """For run entries: the diagnostics of a whole `check` run."""
+    digests: dict[str, str] | None = field(default=None)
+    """For the project's fingerprint entry: code digests of generated modules (`fingerprint`)."""
 
 
 @dataclass(frozen=True, slots=True)

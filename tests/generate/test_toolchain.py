@@ -107,3 +107,37 @@ def _long_name_line(finding: str, source: list[str]) -> bool:
     """E501 on a line holding a name of 60+ characters (only the adversarial fixture has them)."""
     _, line, _, rest = finding.split(":", 3)
     return rest.strip().startswith("E501") and bool(LONG_NAME.search(source[int(line) - 1]))
+
+
+def test_a_formatted_module_is_verified_once_then_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cache on: the team's layout is parsed once; later runs (after an unrelated edit)
+    neither parse it again nor plan to rewrite it."""
+    import ast
+
+    from codegen.api import generate
+    from codegen.generate import fingerprint
+
+    project = copy_project("examples", tmp_path / "examples")
+    targets = [str(path) for path in project.rglob(GENERATED_NAME)]
+    ruff("format", "--isolated", *TEAM_STYLE, *targets, cwd=project)
+    with working_directory(project):
+        first = generate(["."])
+    assert first.written == () and {c.action for c in first.changes} == {"unchanged"}
+    counter = project / "shop" / "counter.py"
+    counter.write_text(counter.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    parsed: list[str] = []
+    original = ast.parse
+
+    def spy(source: str, *args: object, **kwargs: object) -> ast.Module:
+        parsed.append(source[:60])
+        return original(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ast, "parse", spy)
+    monkeypatch.setattr(fingerprint, "_KNOWN", {})  # a new process: only the cache remembers
+    read_header.cache_clear()
+    with working_directory(project):
+        second = generate(["."])
+    assert second.written == () and {c.action for c in second.changes} == {"unchanged"}
+    assert not any("@generated" in text for text in parsed), "verified from the stored digest"
