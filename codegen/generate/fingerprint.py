@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 __all__ = ["code_digest", "known", "learn"]
 
@@ -73,7 +72,9 @@ def _module(tree: ast.Module) -> Iterator[str]:
     yield _docstring(tree.body)
     yield from (line + "\n" for line in sorted(imports))
     for statement in others:
-        yield _dump(statement)
+        out: list[str] = []
+        _emit(statement, out)
+        yield "".join(out)
         yield "\n"
 
 
@@ -94,24 +95,46 @@ def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     return body[1:] if _docstring(body) else body
 
 
-def _dump(node: object) -> str:
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _emit(node: object, out: list[str]) -> None:
     """A stable text of a node: type and non-empty fields, no positions, none of `_SKIPPED_FIELDS`
-    (empty fields are left out, so fields added by later Python versions change nothing)."""
-    if isinstance(node, list):
-        return "[" + ",".join(_dump(item) for item in node) + "]"
+    (empty fields are left out, so fields added by later Python versions change nothing); the
+    docstrings of functions and classes with their whitespace collapsed."""
+    if type(node) is list:
+        out.append("[")
+        for index, item in enumerate(node):
+            if index:
+                out.append(",")
+            _emit(item, out)
+        out.append("]")
+        return
     if not isinstance(node, ast.AST):
-        return f"{type(node).__name__}:{node!r}"
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        body = [_docstring(node.body), *map(_dump, _without_docstring(node.body))]
-        fields = [(name, value) for name, value in ast.iter_fields(node) if name != "body"]
-        return _fields(node, fields) + "{" + ",".join(body) + "}"
-    return _fields(node, ast.iter_fields(node))
-
-
-def _fields(node: ast.AST, fields: Iterable[tuple[str, Any]]) -> str:
-    parts = [
-        f"{name}={_dump(value)}"
-        for name, value in fields
-        if name not in _SKIPPED_FIELDS and value is not None and value != []
-    ]
-    return f"{type(node).__name__}(" + ",".join(parts) + ")"
+        out.append(f"{type(node).__name__}:{node!r}")
+        return
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(n for n in kind._fields if n not in _SKIPPED_FIELDS)
+    scope = isinstance(node, _SCOPES)
+    out.append(kind.__name__ + "(")
+    first = True
+    for name in names:
+        if scope and name == "body":
+            continue
+        value = getattr(node, name, None)
+        if value is None or value == []:
+            continue
+        out.append(name + "=" if first else "," + name + "=")
+        first = False
+        _emit(value, out)
+    out.append(")")
+    if scope:
+        body: list[ast.stmt] = node.body  # type: ignore[attr-defined]
+        out.append("{" + _docstring(body))
+        for statement in _without_docstring(body):
+            out.append(",")
+            _emit(statement, out)
+        out.append("}")
