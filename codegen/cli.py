@@ -36,6 +36,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `golem-codegen check | head`: the reader has gone, quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
         except ConfigError as error:
             _fail(f"configuration error: {error}")
         except FileNotFoundError as error:
