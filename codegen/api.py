@@ -7,7 +7,8 @@ Heavy modules (libcst, jinja2) are imported only when a file actually needs pars
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -56,6 +57,8 @@ RENDER_BLOCKERS = frozenset(
 """Errors after which an agent's wiring cannot be rendered, suppressed or not."""
 FIX_ROUNDS = 25
 """Rounds of fix-and-recheck before `fix` gives up on fixes that keep overlapping (like ruff)."""
+MAX_DIGESTS = 256
+"""Code digests of generated modules kept between runs (the most recent ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +123,10 @@ def check(
     With the cache on, a run over unchanged files returns the stored result of the last one.
     Raises ValueError for a selector that selects nothing.
     """
-    from .checks.rules import check_selectors
+    if select or ignore:  # the code table loads only when there is something to check in it
+        from .checks.rules import check_selectors
 
-    check_selectors((*select, *ignore))
+        check_selectors((*select, *ignore))
     return _check(Run(paths, config, options), select, ignore)
 
 
@@ -264,9 +268,18 @@ def generate(
     config: Config | None = None,
     options: Options = DEFAULT_OPTIONS,
 ) -> GenerateResult:
-    """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors."""
+    """Write or refresh every golem_agents.py; refuses (writes nothing) while the tree has errors.
+
+    Like `check`, a run over an unchanged tree returns the stored result of the last one (when
+    that run had nothing to write), without scanning: the pre-commit hook's common case.
+    """
     run = Run(paths, config, options)
     gate = read_gate(run)
+    mode = ("check" if check_only else "", "force" if force else "")
+    key = run.run_key("generate", *mode, "\0", gate.lock_text)
+    stored = run.cached_result(key) if key else None
+    if stored is not None:
+        return _settled(run, stored.diagnostics)
     project = run.project()
     judged = judge_gate(project, gate) if project.agents or gate.lock is not None else None
     gated = judged.findings if judged else ()
@@ -276,15 +289,35 @@ def generate(
     diagnostics = tuple(
         sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
     )
-    blocking = [
-        d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
-    ]
+    blocking = _blocking(diagnostics)
+    if key and (blocking or all(change.action == "unchanged" for change in changes)):
+        run.store_result(key, diagnostics)  # nothing to write: the next run can skip the scan
     if blocking or check_only:
         return GenerateResult(changes, (), diagnostics, bool(blocking))
     from .generate.plan import apply_changes
 
     written = apply_changes(changes, force=force)
     return GenerateResult(changes, written, diagnostics, False)
+
+
+def _settled(run: Run, diagnostics: tuple[Diagnostic, ...]) -> GenerateResult:
+    """The result of a `generate` whose stored run had nothing to write (or refused to)."""
+    from .generate.plan import FileChange
+
+    blocking = _blocking(diagnostics)
+    changes = (
+        ()
+        if blocking
+        else tuple(FileChange(p, "unchanged", None, None) for p in run.tree.generated)
+    )
+    return GenerateResult(changes, (), diagnostics, bool(blocking))
+
+
+def _blocking(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Errors that stop `generate` from writing (those it repairs itself aside)."""
+    return [
+        d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
+    ]
 
 
 def _run_checks(project: Project, golem_version: str) -> list[Finding]:
@@ -319,13 +352,32 @@ def _plan(
     renderable = replace(project, agents=healthy)
     inputs = partial(render_inputs, project=project)
     cache = RenderCache(run.cache, inputs, run.content_key)
-    cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
-    changes = plan_generation(renderable, run.tree.generated, cache=cache)
+    with _known_digests(run):
+        cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
+        changes = plan_generation(renderable, run.tree.generated, cache=cache)
     return tuple(
         change
         for change in changes
         if change.path.resolve().parent not in broken or change.action in ("foreign", "edited")
     )
+
+
+@contextmanager
+def _known_digests(run: Run) -> Iterator[None]:
+    """Code digests of generated modules from the last runs (a module laid out by the team's
+    formatter is then verified without parsing it), and the new ones stored after planning."""
+    from .generate import fingerprint
+    from .run.cache import CacheEntry
+
+    key = run.cache.key(b"", "fingerprints", "")
+    entry = run.cache.get(key) if key else None
+    stored = getattr(entry, "digests", None) or {}
+    fingerprint.learn(stored)
+    yield
+    current = fingerprint.known()
+    if key and current != stored:
+        recent = dict(list(current.items())[-MAX_DIGESTS:])
+        run.cache.put(key, CacheEntry(None, None, digests=recent))
 
 
 def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:

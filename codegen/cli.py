@@ -6,12 +6,12 @@ Exit status: 0 nothing fails; 1 diagnostics that fail, or `generate --check` fou
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -19,7 +19,7 @@ import click
 
 from . import api
 from .diagnostics import Diagnostic, Severity
-from .discovery import GOLEM_VERSIONS, Config, ConfigError, display_path, load_config
+from .discovery import GOLEM_VERSIONS, Config, ConfigError, display_path, load_config, read_config
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
@@ -36,6 +36,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `golem-codegen check | head`: the reader has gone, quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
         except ConfigError as error:
             _fail(f"configuration error: {error}")
         except FileNotFoundError as error:
@@ -74,6 +79,20 @@ def _check_selector(selector: str) -> None:
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read [tool.golem-codegen] from this TOML file instead of the nearest pyproject.toml.",
+)
+
+
+def _config(config_file: Path | None, start: Path, golem_version: str | None = None) -> Config:
+    """The configuration of a run: `--config FILE`, else the nearest pyproject.toml; then
+    `--golem-version` on top."""
+    config = read_config(config_file) if config_file else load_config(start)
+    return replace(config, golem_version=golem_version) if golem_version else config
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,13 +120,6 @@ def version_option(command: Callable[..., Any]) -> Callable[..., Any]:
         help=f"Golem release the agents target (default: golem-version in pyproject.toml, "
         f"else {GOLEM_VERSIONS[-1]}); 1.5 keeps GLM007/GLM031 as warnings.",
     )(command)
-
-
-def _config(paths: Sequence[Path], golem_version: str | None) -> Config | None:
-    """The configuration with --golem-version applied (None: let the run load it)."""
-    if golem_version is None:
-        return None
-    return dataclasses.replace(load_config(paths[0]), golem_version=golem_version)
 
 
 def _options(no_cache: bool, jobs: int | None) -> api.Options:
@@ -153,24 +165,48 @@ def run() -> None:
 @main.command()
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text")
-@click.option("--select", multiple=True, callback=_codes, help="Only these codes (or prefixes).")
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_codes,
+    help="Only these codes (or prefixes), instead of the configured `select`.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    callback=_codes,
+    help="These codes (or prefixes) on top of the configured `select`.",
+)
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these codes (or prefixes).")
+@config_option
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="Fixes that may change behaviour count too.")
 @click.option("--diff", is_flag=True, help="Print the diff of the fixes instead of writing them.")
 @version_option
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 whatever is found (report-only CI steps); bad usage and errors still exit 2.",
+)
+@click.option("--statistics", is_flag=True, help="Print a count per code instead of each problem.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
 @run_options
 def check(
     paths: tuple[Path, ...],
     output_format: str,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    config_file: Path | None,
     strict: bool,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
     golem_version: str | None,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
     no_cache: bool,
     jobs: int | None,
 ) -> None:
@@ -178,17 +214,28 @@ def check(
     from .diagnostics import applicable
 
     options = _options(no_cache, jobs)
-    paths = paths or (Path("."),)
-    config = _config(paths, golem_version)
+    given = paths or (Path("."),)
+    config = _config(config_file, given[0], golem_version)
+    if select:  # like ruff: --select replaces the configured selection, --extend-select adds
+        config = replace(config, select=())
+    if select or config.select:  # an empty selection is every code: extending it adds nothing
+        select = (*select, *extend_select)
     if fix or diff:
-        result = _fix(paths, select, ignore, options, config, unsafe=unsafe_fixes, diff=diff)
+        result = _fix(given, select, ignore, options, config, unsafe=unsafe_fixes, diff=diff)
     else:
-        result = api.check(paths, select=select, ignore=ignore, config=config, options=options)
-    _print_diagnostics(applicable(result.diagnostics, unsafe_fixes), output_format)
-    if output_format == "text":
+        result = api.check(given, select=select, ignore=ignore, config=config, options=options)
+    shown = applicable(result.diagnostics, unsafe_fixes)
+    if statistics:
+        from .formats.text import format_statistics
+
+        click.echo(format_statistics(shown), nl=False)
+    else:
+        _print_diagnostics(shown, output_format, given[0])
+    if output_format == "text" and not quiet:
         _summary(result.diagnostics, result.files)
         _fixable(result.diagnostics, unsafe_fixes)
-    sys.exit(EXIT_FAILED if result.failed(strict=strict) else EXIT_OK)
+    failed = result.failed(strict=strict) and not exit_zero
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
 def _fix(
@@ -231,10 +278,17 @@ def _fixable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> None:
         click.echo(line, err=True)
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
+def _print_diagnostics(
+    diagnostics: Sequence[Diagnostic], output_format: str, start: Path = Path(".")
+) -> None:
     from .formats import FORMATTERS
 
-    text = FORMATTERS[output_format](diagnostics)
+    if output_format == "sarif":  # URIs relative to the repository of the checked paths
+        from .formats.sarif import format_sarif, project_root
+
+        text = format_sarif(diagnostics, project_root(start))
+    else:
+        text = FORMATTERS[output_format](diagnostics)
     if text:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -262,6 +316,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
     is_flag=True,
     help="Exit 1 when files were written (for pre-commit: the commit must include them).",
 )
+@config_option
 @version_option
 @run_options
 def generate(
@@ -270,6 +325,7 @@ def generate(
     diff: bool,
     force: bool,
     exit_non_zero_on_fix: bool,
+    config_file: Path | None,
     golem_version: str | None,
     no_cache: bool,
     jobs: int | None,
@@ -277,12 +333,12 @@ def generate(
     """Write or refresh every golem_agents.py under PATHS."""
     from .generate.plan import unified_diff
 
-    paths = paths or (Path("."),)
+    given = paths or (Path("."),)
     result = api.generate(
-        paths,
+        given,
         check_only=check_only or diff,
         force=force,
-        config=_config(paths, golem_version),
+        config=_config(config_file, given[0], golem_version),
         options=_options(no_cache, jobs),
     )
     if result.refused:
@@ -303,8 +359,32 @@ def generate(
         sys.exit(EXIT_FAILED if pending else EXIT_OK)
     for change in result.written:
         click.echo(f"{_verb(change.action)} {display_path(change.path)}", err=True)
+    click.echo(_generated_summary(result, paths or (Path("."),)), err=True)
     fixed = exit_non_zero_on_fix and bool(result.written)
     sys.exit(EXIT_FAILED if fixed or (blocked and not force) else EXIT_OK)
+
+
+_DONE = {
+    "create": "created",
+    "update": "updated",
+    "refresh": "refreshed",
+    "delete": "deleted",
+    "edited": "overwritten",
+}
+
+
+def _generated_summary(result: api.GenerateResult, paths: Sequence[Path]) -> str:
+    """What `generate` did, in one line: "1 file updated, 3 files unchanged"."""
+    if not result.changes:
+        return f"golem-codegen: no agents found under {', '.join(map(display_path, paths))}"
+    counts: dict[str, int] = {}
+    for change in result.written:
+        done = _DONE.get(change.action, change.action)
+        counts[done] = counts.get(done, 0) + 1
+    unchanged = sum(c.action == "unchanged" for c in result.changes)
+    parts = [f"{n} file{'s' * (n != 1)} {done}" for done, n in sorted(counts.items())]
+    parts += [f"{unchanged} file{'s' * (unchanged != 1)} unchanged"] if unchanged else []
+    return "golem-codegen: " + (", ".join(parts) or "nothing written")
 
 
 def _verb(action: str) -> str:
@@ -447,11 +527,25 @@ def export(agent_id: str, store: Path, directory: Path | None) -> None:
 
 
 @main.command()
-@click.argument("code")
-def explain(code: str) -> None:
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Every code's documentation, in code order.")
+@click.option("--list", "listing", is_flag=True, help="One line per code: code, severity, title.")
+def explain(code: str | None, every: bool, listing: bool) -> None:
     """Print the documentation of a diagnostic code, with a bad and a good example."""
+    from .checks.rules import RULES
     from .checks.rules import explain as explain_code
 
+    if listing or every:
+        if code is not None:
+            raise click.UsageError("give a CODE, or --all / --list, not both")
+        if listing:
+            for rule in RULES.values():
+                click.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.title}")
+            return
+        click.echo("\n".join(explain_code(rule) for rule in RULES), nl=False)
+        return
+    if code is None:
+        raise click.UsageError("give a CODE (e.g. GLM003), or --all, or --list")
     try:
         click.echo(explain_code(code.strip().upper()))
     except KeyError as error:

@@ -6,7 +6,7 @@ import fnmatch
 import os
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = [
@@ -30,6 +30,8 @@ under any name (a `pyvenv.cfg`, or a conda environment's `conda-meta`)."""
 CONFIG_KEYS = frozenset({"exclude", "select", "ignore", "snapshots", "golem-version"})
 GOLEM_VERSIONS = ("1.5", "1.6")
 """The Golem releases agents can target (SPEC §12); the last one is the default."""
+TABLE_KEYS = frozenset({"per-file-ignores"})
+"""Keys whose value is a table (`{glob = [codes]}`) rather than a list of strings."""
 
 
 class ConfigError(Exception):
@@ -49,6 +51,21 @@ class Config:
     """Where stored snapshots live, relative to `root` (SPEC §11; "" = tests/golem_snapshots)."""
     golem_version: str = GOLEM_VERSIONS[-1]
     """The Golem release the agents are built for (`golem-version`): some severities depend on it."""
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(glob, codes): codes ignored in the files a glob matches (relative to `root`, like ruff's)."""
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """The codes `per-file-ignores` drops for `path` (as reported)."""
+        if not self.per_file_ignores:
+            return ()
+        file = Path(path)
+        relative = _relative(file, self)
+        return tuple(
+            code
+            for pattern, codes in self.per_file_ignores
+            if _matches(relative, file.name, pattern)
+            for code in codes
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +111,11 @@ def _read_config(pyproject: Path) -> Config:
     section = data.get("tool", {}).get("golem-codegen", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{display_path(pyproject)}: [tool.golem-codegen] must be a table")
-    unknown = sorted(set(section) - CONFIG_KEYS)
+    unknown = sorted(set(section) - CONFIG_KEYS - TABLE_KEYS)
     if unknown:
         raise ConfigError(
             f"{display_path(pyproject)}: unknown key(s) in [tool.golem-codegen]: "
-            f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS))})"
+            f"{', '.join(unknown)} (known: {', '.join(sorted(CONFIG_KEYS | TABLE_KEYS))})"
         )
     lists = ("exclude", "select", "ignore")
     values = {key: _string_list(pyproject, key, section.get(key, [])) for key in lists}
@@ -113,6 +130,7 @@ def _read_config(pyproject: Path) -> Config:
     problem = golem_version_problem(version)
     if problem:
         raise ConfigError(f"{display_path(pyproject)}: golem-version: {problem}")
+    per_file = _per_file_ignores(pyproject, section.get("per-file-ignores", {}))
     return Config(
         values["exclude"],
         values["select"],
@@ -120,6 +138,7 @@ def _read_config(pyproject: Path) -> Config:
         pyproject.parent,
         snapshots=snapshots,
         golem_version=str(version),
+        per_file_ignores=per_file,
     )
 
 
@@ -130,6 +149,28 @@ def golem_version_problem(version: object) -> str | None:
     known = " or ".join(f'"{v}"' for v in GOLEM_VERSIONS)
     shown = f'"{version}"' if isinstance(version, str) else repr(version)
     return f"{shown} is not a supported Golem version: use {known} (a string)"
+
+
+def read_config(path: Path) -> Config:
+    """`[tool.golem-codegen]` of the TOML file `path` (`--config PATH`); globs are relative to
+    its directory."""
+    if not path.is_file():
+        raise ConfigError(f"{display_path(path)}: no such configuration file")
+    return _read_config(path)
+
+
+def _per_file_ignores(pyproject: Path, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    key = "per-file-ignores"
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{display_path(pyproject)}: [tool.golem-codegen] {key} must be a table of globs"
+        )
+    tables = []
+    for pattern, codes in value.items():
+        listed = _string_list(pyproject, f'{key} "{pattern}"', codes)
+        _check_selectors(pyproject, f'{key} "{pattern}"', listed)
+        tables.append((str(pattern), listed))
+    return tuple(tables)
 
 
 def _string_list(pyproject: Path, key: str, value: object) -> tuple[str, ...]:
@@ -214,13 +255,27 @@ def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
         if given.suffix in {".py", ".pyi"} or given.name == GENERATED_NAME:
             yield given, given.parent.resolve() / given.name, given.resolve()
         return
+    from .gitignore import Ignores
+
+    if _excluded(given, config):  # named on the command line: checked all the same, like ruff
+        config = replace(config, exclude=())
+    ignores = Ignores.for_walk(given.resolve())
     for directory, dirnames, filenames in os.walk(given):
         base = Path(directory)
         resolved_base = base.resolve()
-        dirnames[:] = sorted(name for name in dirnames if not _skip_dir(base / name, config))
+        dirnames[:] = sorted(
+            name
+            for name in dirnames
+            if not _skip_dir(base / name, config)
+            and not ignores.ignored(resolved_base / name, is_dir=True)
+        )
         for name in sorted(filenames):
             file = base / name
-            if name.endswith(".py") and not _excluded(file, config):
+            if (
+                name.endswith(".py")
+                and not _excluded(file, config)
+                and not ignores.ignored(resolved_base / name, is_dir=False)
+            ):
                 located = resolved_base / name
                 link = os.path.islink(os.path.join(directory, name))
                 yield file, located, file.resolve() if link else located
@@ -238,12 +293,18 @@ def _skip_dir(directory: Path, config: Config) -> bool:
 def _excluded(path: Path, config: Config) -> bool:
     if not config.exclude:
         return False
-    resolved = path.resolve()
-    try:
-        relative = resolved.relative_to(config.root).as_posix() if config.root else path.as_posix()
-    except ValueError:
-        relative = path.as_posix()
+    relative = _relative(path, config)
     return any(_matches(relative, path.name, pattern) for pattern in config.exclude)
+
+
+def _relative(path: Path, config: Config) -> str:
+    """`path` relative to the configuration's directory (as written when outside it)."""
+    try:
+        return (
+            path.resolve().relative_to(config.root).as_posix() if config.root else path.as_posix()
+        )
+    except ValueError:
+        return path.as_posix()
 
 
 def _matches(relative: str, name: str, pattern: str) -> bool:

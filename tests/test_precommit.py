@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,72 @@ def test_the_fix_hook_fixes_the_commit_once_then_it_passes(
     git("add", "-A", cwd=work, env=env)
     second = git("commit", "-m", "say the default", cwd=work, env=env)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_commit_that_only_deletes_an_agent_module_runs_the_hooks(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    """pre-commit passes no file for a deletion: the hooks run all the same (`always_run`)."""
+    work, env = repo
+    git("rm", "-q", "shop/handler.py", cwd=work, env=env)
+    first = git("commit", "-m", "no more echo", cwd=work, env=env)
+    assert first.returncode != 0, "the generate hook drops EchoHandler and fails the commit"
+    wiring = (work / "shop" / "golem_agents.py").read_text(encoding="utf-8")
+    assert "EchoHandler" not in wiring and "CounterAgent" in wiring
+    git("add", "-A", cwd=work, env=env)
+    second = git("commit", "-m", "no more echo", cwd=work, env=env)
+    assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_commit_that_only_changes_pyproject_runs_the_hooks(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    work, env = repo
+    pyproject = work / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("exclude = []", 'exclude = ["shop/handler.py"]'), "utf-8")
+    git("add", "pyproject.toml", cwd=work, env=env)
+    first = git("commit", "-m", "exclude the echo handler", cwd=work, env=env)
+    assert first.returncode != 0, first.stdout + first.stderr
+    assert "EchoHandler" not in (work / "shop" / "golem_agents.py").read_text(encoding="utf-8")
+    git("add", "-A", cwd=work, env=env)
+    assert git("commit", "-m", "exclude the echo handler", cwd=work, env=env).returncode == 0
+
+
+def test_the_generate_hook_and_a_ruff_format_hook_settle_in_one_round(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    """A team's ruff hook (single quotes) reformats the regenerated module: not an edit, and the
+    next commit passes both hooks, so they never rewrite each other."""
+    work, env = repo
+    config = work / ".pre-commit-config.yaml"
+    ruff = f"{sys.executable} -m ruff format --config \"format.quote-style='single'\""
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "  - repo: local\n    hooks:\n      - id: ruff-format\n        name: ruff format\n"
+        + f"        entry: {ruff}\n        language: system\n        types: [python]\n",
+        encoding="utf-8",
+    )
+    models = work / "shop" / "models.py"
+    models.write_text(
+        models.read_text(encoding="utf-8").replace(
+            "    note: str | None = None\n", "    note: str | None = None\n    gift: bool = False\n"
+        ),
+        encoding="utf-8",
+    )
+    attempts = []
+    for _ in range(4):  # stage what the hooks changed and try again, as a developer would
+        git("add", "-A", cwd=work, env=env)
+        attempts.append(git("commit", "-m", "gifts", cwd=work, env=env).returncode)
+        if attempts[-1] == 0:
+            break
+    # generate rewrites the module, then ruff (on the next commit, once it is staged) reformats
+    # it; neither touches it again
+    assert attempts == [1, 1, 0], attempts
+    wiring = (work / "shop" / "golem_agents.py").read_text(encoding="utf-8")
+    assert "'gift'" in wiring, "ruff reformatted the regenerated module"
+    (work / "NOTES.txt").write_text("unrelated\n", encoding="utf-8")
+    git("add", "-A", cwd=work, env=env)
+    third = git("commit", "-m", "notes", cwd=work, env=env)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert (work / "shop" / "golem_agents.py").read_text(encoding="utf-8") == wiring

@@ -1,4 +1,4 @@
-"""Text: `path:line:column: CODE message`, the format people read (SPEC §6)."""
+"""Text: `path:line:column: CODE [*] [severity] message`, the format people read (SPEC §6)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 
-__all__ = ["FIXABLE", "format_text"]
+__all__ = ["FIXABLE", "format_statistics", "format_text"]
 
 
 FIXABLE = "[*]"
@@ -14,12 +14,11 @@ FIXABLE = "[*]"
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
-    """`path:line:column: CODE [*] message`, one per line, sorted; "" when there is nothing.
-
-    The `[*]` marker is there when the diagnostic carries a fix.
-    """
+    """`path:line:column: CODE [*] [severity] message`, one per line, sorted; "" when there is
+    nothing. The `[*]` marker is there when the diagnostic carries a fix."""
     return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.code}{_marker(d)} {_one_line(d.message)}\n"
+        f"{d.path}:{d.line}:{d.column}: {d.code}{_marker(d)} [{d.severity.value}] "
+        f"{_one_line(d.message)}\n"
         for d in sorted_diagnostics(diagnostics)
     )
 
@@ -30,3 +29,14 @@ def _marker(d: Diagnostic) -> str:
 
 def _one_line(message: str) -> str:
     return " ".join(message.splitlines())
+
+
+def format_statistics(diagnostics: Iterable[Diagnostic]) -> str:
+    """A count per code, like `ruff check --statistics`: `3  GLM003  error`, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in diagnostics:
+        key = (d.code, d.severity.value)
+        counts[key] = counts.get(key, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(n)) for _, n in ordered), default=1)
+    return "".join(f"{n:>{width}}  {code}  {severity}\n" for (code, severity), n in ordered)

@@ -9,7 +9,7 @@ each names the template macro that lays it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import DataclassInfo, Project, StateField, TypeRef
 from .construct import Construction, stored_fields
@@ -29,6 +29,8 @@ from .records import (
     SaveDataclass,
     Signature,
     Wrapper,
+    is_nominal,
+    nominal_container,
 )
 
 __all__ = ["Codecs"]
@@ -85,7 +87,7 @@ class Codecs:
 
     def load_callable(self, codec: Codec) -> str:
         """A callable decoding values of `codec` (a wrapper function is generated if needed)."""
-        returns = self.names.stdlib("Any") if codec.loose else codec.annotation
+        returns = self.names.stdlib("Any") if codec.loose or codec.nominal else codec.annotation
         return codec.load.callable or self._wrapper("load", codec, ("data: object",), returns)
 
     # ----------------------------------------------------------------------- helpers
@@ -113,9 +115,16 @@ class Codecs:
     def _build(self, ref: TypeRef, key: object) -> Codec:
         primitive = PRIMITIVES.get(ref.kind)
         if primitive is not None:
+            if is_nominal(ref):
+                return replace(
+                    primitive, key=key, annotation=self.names.stdlib("Any"), nominal=True
+                )
             if primitive.annotation in STDLIB_ANNOTATIONS:
                 self.names.stdlib(primitive.annotation)
             return primitive
+        return nominal_container(self._build_composite(ref, key), ref, self._cache, _key)
+
+    def _build_composite(self, ref: TypeRef, key: object) -> Codec:
         if ref.kind in SEQUENCES:
             return self._sequence(ref, key)
         build = {
@@ -205,6 +214,8 @@ class Codecs:
     def _load_field(self, index: int, state_field: StateField, default: str) -> LoadField:
         codec = self.codec(state_field.type)
         local = f"f{index}"
+        if codec.nominal and not codec.check:
+            codec = replace(codec, load=Expr(self.load_callable(codec)))
         return LoadField(
             key=py_str(state_field.name),
             attribute=state_field.name,
@@ -348,4 +359,4 @@ def _doc_type(codec: Codec) -> str:
 def _key(ref: TypeRef) -> object:
     """Structural identity of a type (two spellings of `list[int]` share one codec)."""
     values = tuple((type(v).__name__, v) for v in ref.values)
-    return (ref.kind, ref.name, values, tuple(_key(arg) for arg in ref.args))
+    return (ref.kind, ref.name, values, tuple(_key(arg) for arg in ref.args), is_nominal(ref))

@@ -19,6 +19,8 @@ LOCAL_NAMES = ("agent", "data", "error", "key", "payload", "result", "state", "v
 """Parameters and locals of the generated functions: a user class of that name would be shadowed."""
 FIELD_LOCAL = re.compile(r"f\d+")
 """`f0`, `f1`...: the locals decoded fields are held in."""
+_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
+_WORD = re.compile(r"[^\W\d]\w*")
 STDLIB_NAMES = {
     "datetime": "datetime",
     "date": "datetime",
@@ -64,6 +66,12 @@ class Names:
         self.used_stdlib.add(name)
         return name
 
+    def keep_stdlib(self, annotations: str) -> None:
+        """Import only the standard-library names `annotations` mention (outside string literals):
+        a codec may claim one that no written annotation ends up using."""
+        words = set(_WORD.findall(_STRING.sub("", annotations)))
+        self.used_stdlib &= words
+
     def imports(self, package: str) -> tuple[ImportLine, ...]:
         """Import lines: standard library first, then the user's modules by import spelling."""
         lines: list[ImportLine] = []
@@ -74,12 +82,11 @@ class Names:
             ImportLine(module, tuple(names), "stdlib")
             for module, names in sorted(by_module.items())
         ]
-        user: dict[str, list[str]] = {}
+        user: dict[str, list[tuple[str, str]]] = {}
         for (module, name), local in self._classes.items():
-            spelled = name if local == name else f"{name} as {local}"
-            user.setdefault(relative_module(module, package), []).append(spelled)
+            user.setdefault(relative_module(module, package), []).append((name, local))
         for module in sorted(user, key=_import_order):
-            lines.append(ImportLine(module, tuple(sorted(user[module])), "user"))
+            lines += _user_imports(module, user[module])
         return tuple(lines)
 
 
@@ -97,6 +104,23 @@ class ImportLine:
         if fits(flat):
             return flat
         return render(Group(f"from {self.module} import ", self.names), 0)
+
+
+def _user_imports(module: str, names: list[tuple[str, str]]) -> list[ImportLine]:
+    """The import lines of one module the way isort (ruff's `I`, default settings) writes them:
+    plain names together, each `name as alias` on its own line, lines ordered by first name."""
+    plain = tuple(sorted((name for name, local in names if name == local), key=_member_order))
+    lines = [ImportLine(module, plain, "user")] if plain else []
+    for name, local in names:
+        if name != local:
+            lines.append(ImportLine(module, (f"{name} as {local}",), "user"))
+    return sorted(lines, key=lambda line: _member_order(line.names[0].split(" ")[0]))
+
+
+def _member_order(name: str) -> tuple[int, str, str]:
+    """isort's `order-by-type`: CONSTANTS, then Classes, then other names; case-insensitive."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name
 
 
 def _import_order(module: str) -> tuple[int, str]:

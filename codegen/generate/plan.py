@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ..model import Agent, Project
-from .render import read_header, same_module
+from .render import read_header, refreshed, same_module
 
 __all__ = [
     "GENERATED_NAME",
@@ -149,9 +149,12 @@ def _classify(
         return FileChange(path, "edited", old, new, sources)
     if not sources:
         return FileChange(path, "delete", old, None, sources)
-    if new is None or new == old:
+    if new is None or new == old or header.model_hash == read_header(new).model_hash:
+        # the same model hash: the code is what rendering gives (the layout may be the team's)
         return FileChange(path, "unchanged", old, old, sources)
-    return FileChange(path, "refresh" if same_module(old, new) else "update", old, new, sources)
+    if same_module(old, new):
+        return FileChange(path, "refresh", old, refreshed(old, new), sources)
+    return FileChange(path, "update", old, new, sources)
 
 
 def apply_changes(changes: Sequence[FileChange], *, force: bool) -> tuple[FileChange, ...]:

@@ -10,6 +10,8 @@ below ruff's default (88), so the output is stable for every configured line len
 from __future__ import annotations
 
 import keyword
+import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +22,10 @@ __all__ = [
     "Group",
     "call",
     "comment_text",
+    "docstring",
     "fits",
     "list_of",
+    "long_str",
     "py_literal",
     "py_str",
     "render",
@@ -47,6 +51,41 @@ def width(text: str) -> int:
 def fits(line: str, indent: int = 0) -> bool:
     """Whether `line`, indented by `indent` spaces, stays within the layout width."""
     return indent + width(line) <= WIDTH and "\n" not in line
+
+
+DOC_WIDTH = 84
+"""Docstrings of functions (indented by 4) stay within 88 columns, ruff's default line length."""
+
+
+def docstring(text: str) -> str:
+    """A function's docstring: one line when it fits, else wrapped at word boundaries (a long
+    name stays whole on its own line, which line-length checks accept)."""
+    if width(text) + 6 <= DOC_WIDTH:
+        return f'"""{text}"""'
+    lines = textwrap.wrap(text, DOC_WIDTH - 4, break_long_words=False, break_on_hyphens=False)
+    if len(lines) == 1 and " " in text:  # one line of text: ruff joins the quotes at 120 columns
+        lines = text.rsplit(" ", 1)
+    return '"""' + "\n    ".join(lines) + '\n    """'
+
+
+JOINED_WIDTH = 120
+"""Beyond this, ruff keeps an implicit concatenation split at every usual line length."""
+
+
+def long_str(value: str, indent: int) -> str:
+    """A string literal at `indent`, split over lines (implicit concatenation) when it could not
+    fit any usual line length on one line: ruff's E501 at 88 columns, and ruff format leaves it."""
+    whole = py_str(value)
+    if indent + width(whole) + 1 <= JOINED_WIDTH:
+        return whole
+    chunks, current = [], ""
+    for word in re.findall(r"\S+\s*", value):
+        if current and indent + width(py_str(current + word)) > WIDTH - 1:
+            chunks.append(current)
+            current = ""
+        current += word
+    chunks.append(current)
+    return ("\n" + " " * indent).join(py_str(chunk) for chunk in chunks)
 
 
 def py_str(value: str) -> str:

@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 from .pysource import Fragment, Group, fits
+
+if TYPE_CHECKING:
+    from ..model import TypeRef
 
 __all__ = [
     "PRIMITIVES",
@@ -71,6 +75,10 @@ class Codec:
     """`plain` when encoded values sort among themselves (sets are saved sorted)."""
     loose: bool = False
     """The loader returns Any (Literal values): a wrapper of it is annotated `Any`."""
+    nominal: bool = False
+    """The values may be of a NewType (`Sku = NewType("Sku", str)`) somewhere inside: mypy tells
+    `dict[Sku, int]` from the `dict[str, int]` a loader builds, so such types are written with
+    `Any` in their place and loaded through a wrapper that returns `Any`."""
 
 
 def _primitive(
@@ -209,3 +217,26 @@ class LoadDataclass(Record):
     state_of: bool = False
     check_keys: Fragment = ""
     """When fields with defaults may be absent: the call that checks an object's keys."""
+
+
+_SPELLINGS = {"none": "None", "decimal": "Decimal", "uuid": "UUID"}
+"""Primitive kinds whose annotation is not spelled like the kind."""
+
+
+def is_nominal(ref: TypeRef) -> bool:
+    """Whether a primitive is written under another name (a NewType, or an alias: both may be
+    NewTypes as far as the generated code can tell; an alias written as `Any` costs nothing)."""
+    if ref.kind not in PRIMITIVES or ref.kind == "none":
+        return False
+    return ref.text.rpartition(".")[2].strip() != _SPELLINGS.get(ref.kind, ref.kind)
+
+
+def nominal_container(
+    codec: Codec, ref: TypeRef, cache: dict[object, Codec], key: Callable[[TypeRef], object]
+) -> Codec:
+    """A container holding a nominal codec is nominal itself (recursive dataclasses aside)."""
+    if ref.kind == "dataclass" or codec.nominal:
+        return codec
+    if not any(cache.get(key(arg), codec).nominal for arg in ref.args):
+        return codec
+    return replace(codec, nominal=True)

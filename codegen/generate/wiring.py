@@ -17,7 +17,7 @@ from ..resolve.types import serialization_problems, state_problems
 from ..state.chain import migrations_of
 from .codecs import Codecs
 from .names import ImportLine, Names
-from .pysource import Fragment, Group, call, fits, py_str, tuple_of
+from .pysource import Fragment, Group, call, fits, long_str, py_str, tuple_of
 from .records import Constant, Record, Signature
 
 __all__ = ["AgentEntry", "ModuleModel", "build_module", "package_of"]
@@ -70,9 +70,18 @@ def build_module(project: Project, agents: Sequence[Agent]) -> ModuleModel:
     signatures += [r.signature for r in records if hasattr(r, "signature")]
     if any(s.needs_any for s in signatures):
         names.stdlib("Any")
+    names.keep_stdlib(_annotation_text(signatures, records))
     sources = tuple(sorted({PurePath(a.scan.path).name for a in ordered}))
     package = package_of(ordered[0]) if ordered else ""
     return ModuleModel(sources, names.imports(package), records, entries)
+
+
+def _annotation_text(signatures: Sequence[Signature], records: Sequence[Record]) -> str:
+    """Every annotation the module writes: the only places standard-library names appear (an
+    import of a name they do not mention would be unused, ruff's F401)."""
+    texts = [s.text() for s in signatures]
+    texts += [r.annotation for r in records if isinstance(r, Constant)]
+    return "\n".join(texts)
 
 
 def _position(agent: Agent) -> int:
@@ -103,7 +112,8 @@ def _snapshot_bodies(
         save_body = (call("return _sj.save_custom", "agent.save_snapshot", type_name),)
         load_body = (call("_sj.load_custom", "agent.load_snapshot", "payload", type_name),)
         return "binary", save_body, load_body
-    refusal = call("raise _sj.unsupported", type_name, py_str(_no_snapshot_reason(agent, project)))
+    reason = long_str(_no_snapshot_reason(agent, project), 8)  # an argument inside a `def`
+    refusal = call("raise _sj.unsupported", type_name, reason)
     return "none", (refusal,), (refusal,)
 
 

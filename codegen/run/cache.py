@@ -17,7 +17,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Finding
@@ -51,6 +50,8 @@ class CacheEntry:
     """For render entries: the generated module's text."""
     result: RunResult | None = field(default=None)
     """For run entries: the diagnostics of a whole `check` run."""
+    digests: dict[str, str] | None = field(default=None)
+    """For the project's fingerprint entry: code digests of generated modules (`fingerprint`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,13 +178,10 @@ def file_digest(data: bytes) -> str:
 
 
 def _tool_version() -> str:
-    """The installed version plus a fingerprint of the package's files (editable installs change;
-    the templates count too: a changed template renders other modules)."""
-    try:
-        version = metadata.version("golem-codegen")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    digest = hashlib.sha256(version.encode())
+    """A fingerprint of the package's files: another release, or an edit in an editable install,
+    changes it (the installed version is not read: importlib.metadata costs ~20 ms to import).
+    The templates count too: a changed template renders other modules."""
+    digest = hashlib.sha256(b"golem-codegen")
     package = Path(__file__).parents[1]
     for module in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
         stat = module.stat()

@@ -99,7 +99,8 @@ class Run:
             return ""
         digest = hashlib.sha256("\0".join(salt).encode())
         config = self.config
-        digest.update(repr((config.exclude, config.select, config.ignore)).encode())
+        settings = (config.exclude, config.select, config.ignore, config.per_file_ignores)
+        digest.update(repr(settings).encode())
         digest.update(f"\0golem-version={config.golem_version}".encode())
         for source in self.tree.sources:
             data = self._read(source.path, source.display)
@@ -254,7 +255,8 @@ class Run:
 
         select = (*self.config.select, *select)
         ignore = (*self.config.ignore, *ignore)
-        kept = [f for f in findings if selected(f.code, select, ignore)]
+        ignored_in = self.config.ignored_in
+        kept = [f for f in findings if selected(f.code, select, (*ignore, *ignored_in(f.path)))]
         spans = self._locate(kept)
         result: set[Diagnostic] = set()
         for finding in kept:

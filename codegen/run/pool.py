@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from .cache import CacheEntry
 from .sharing import map_shared
@@ -28,6 +27,8 @@ def scan_in_parallel(work: Sequence[Job], jobs: int, done: Callable[[], None]) -
     def chunk_done(entries: list[CacheEntry]) -> None:
         for _ in entries:
             done()
+
+    from concurrent.futures import ProcessPoolExecutor  # ~10 ms: only runs that use workers
 
     with ProcessPoolExecutor(max_workers=jobs - 1, initializer=gc.disable) as pool:
         scanned = map_shared(pool, _scan_chunk, chunks, chunk_done)

@@ -44,8 +44,8 @@ def test_check_marks_safe_fixes_and_counts_them_without_writing(tmp_path: Path) 
     lines = result.stdout.splitlines()
     marked = [line for line in lines if " [*] " in line]
     assert marked and all(": GLM033 [*] " in line for line in marked)
-    assert "agents.py:23:15: GLM033 [*] AuditAgent: uuid.uuid4()" in result.stdout
-    assert "agents.py:24:18: GLM033 AuditAgent: uuid.uuid1()" in result.stdout  # unsafe: unmarked
+    assert "agents.py:23:15: GLM033 [*] [warning] AuditAgent: uuid.uuid4()" in result.stdout
+    assert "agents.py:24:18: GLM033 [warning] AuditAgent: uuid.uuid1()" in result.stdout  # unsafe
     hidden = len(lines) - len(marked)
     assert f"[*] {len(marked)} fixable with `--fix`." in result.stderr
     assert f"{hidden - 1} more fixable with `--fix --unsafe-fixes`." in result.stderr  # shuffle

@@ -74,9 +74,10 @@ def test_text_is_sorted_by_path_line_column_code() -> None:
         ("a.py", "10"),
         ("b.py", "3"),
     ]
-    assert lines[0] == "a.py:2:7: GLM010 m"
-    assert lines[1] == "a.py:2:7: GLM011 m"
-    assert lines[4] == "pkg/sub dir/c.py:1:1: GLM900 syntax error: 100% wrong, really: yes"
+    assert lines[0] == "a.py:2:7: GLM010 [error] m"
+    assert lines[1] == "a.py:2:7: GLM011 [error] m"
+    assert lines[3].startswith("b.py:3:1: GLM030 [warning] ")
+    assert lines[4] == "pkg/sub dir/c.py:1:1: GLM900 [error] syntax error: 100% wrong, really: yes"
     assert format_text([]) == ""
     assert format_text(SAMPLE).endswith("\n")
 

@@ -144,7 +144,7 @@ def test_a_stale_module_is_found_whatever_model_hash_it_records(project: Path) -
     run_generate(project)
     target = project / "app/golem_agents.py"
     body = target.read_text(encoding="utf-8").split('"""', 1)[1]
-    target.write_text(with_header('"""' + body + "# old\n", ("counter.py",), "0" * 64))
+    target.write_text(with_header('"""' + body + "OLD = 1\n", ("counter.py",), "0" * 64))
     assert codes(project) == [("app/golem_agents.py", "GLM040")]
 
 
@@ -199,7 +199,7 @@ def test_a_hand_edited_module_is_only_overwritten_with_force(project: Path) -> N
 def test_a_hand_edited_orphan_is_only_deleted_with_force(project: Path) -> None:
     run_generate(project)
     target = project / "app/golem_agents.py"
-    target.write_text(target.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    target.write_text(target.read_text(encoding="utf-8") + "MINE = 1\n", encoding="utf-8")
     write(project, {"app/counter.py": "VALUE = 1  # runtime_stub\n"})
     (change,) = plan(project)
     assert (change.action, change.new) == ("edited", None)
@@ -230,7 +230,7 @@ def test_generated_findings_name_the_fix(project: Path) -> None:
 
     run_generate(project)
     target = project / "app/golem_agents.py"
-    target.write_text(target.read_text(encoding="utf-8") + "#\n", encoding="utf-8")
+    target.write_text(target.read_text(encoding="utf-8") + "MINE = 1\n", encoding="utf-8")
     (finding,) = generated_findings(plan(project))
     assert finding.code == "GLM041" and "--force" in finding.message
     assert (finding.span.line, finding.span.column) == (1, 1)  # type: ignore[union-attr]
@@ -252,7 +252,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     run_generate(project)
     target = project / "app/golem_agents.py"
     before = target.read_bytes()
-    target.write_bytes(before + b"# stale\n")  # edited: force must replace it
+    target.write_bytes(before + b"STALE = 1\n")  # edited: force must replace it
 
     def broken_replace(source: object, destination: object) -> None:
         raise OSError("disk full")
@@ -261,7 +261,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     (change,) = plan(project)
     with pytest.raises(OSError, match="disk full"):
         apply(project, (change,), force=True)
-    assert target.read_bytes() == before + b"# stale\n"
+    assert target.read_bytes() == before + b"STALE = 1\n"
     assert sorted(p.name for p in target.parent.iterdir()) == [
         "__init__.py",
         "counter.py",
@@ -301,7 +301,7 @@ def test_writes_keep_the_file_mode(project: Path) -> None:
     run_generate(project)
     target = project / "app/golem_agents.py"
     target.chmod(0o640)
-    target.write_text(target.read_text(encoding="utf-8") + "#\n", encoding="utf-8")
+    target.write_text(target.read_text(encoding="utf-8") + "MINE = 1\n", encoding="utf-8")
     run_generate(project, force=True)
     assert target.stat().st_mode & 0o777 == 0o640
 

@@ -246,3 +246,39 @@ def test_parallel_scans_report_progress_per_file_and_keep_the_order(tmp_path: Pa
     assert calls == [(done, total) for done in range(1, total + 1)]
     serial = api.scan([root], options=Options(cache=False, jobs=1)).project
     assert project.scans == serial.scans
+
+
+def test_generate_on_an_unchanged_tree_uses_the_run_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit hook's common case: nothing to write, so nothing is scanned again."""
+    from codegen.run.pipeline import Run
+
+    root = write_agent_tree(tmp_path, modules=6, packages=2)
+    (root / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
+    assert api.generate([root]).written  # creates the modules: not stored (it wrote)
+    settled = api.generate([root])  # nothing to write: stored
+    assert settled.written == () and {c.action for c in settled.changes} == {"unchanged"}
+
+    def no_scan(self: Run) -> None:
+        raise AssertionError("an unchanged tree was scanned again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Run, "project", no_scan)
+        again = api.generate([root])
+    assert again.diagnostics == settled.diagnostics and not again.refused
+    assert sorted(c.path for c in again.changes) == sorted(c.path for c in settled.changes)
+    agent = root / "pkg0" / "agent_0.py"
+    agent.write_text(agent.read_text(encoding="utf-8").replace("volume: int", "volume: float"))
+    changed = api.generate([root])  # int -> float: a compatible change, so the lock too
+    assert sorted((c.path.name, c.action) for c in changed.written) == [
+        ("golem-state.lock", "update"),
+        ("golem_agents.py", "update"),
+    ]
+
+
+def test_generate_check_from_the_cache_still_fails_on_a_missing_module(tmp_path: Path) -> None:
+    root = write_agent_tree(tmp_path, modules=4, packages=2)
+    (root / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
+    for _ in range(2):  # a pending change is never stored as settled
+        assert api.generate([root], check_only=True).pending

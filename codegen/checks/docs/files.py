@@ -31,8 +31,9 @@ RULES = (
         name="generated-edited",
         title="a generated golem_agents.py was edited by hand",
         summary=(
-            "Generated modules carry a hash of their content; when it does not match, someone "
-            "edited the file, and regenerating it would silently throw that edit away."
+            "Generated modules carry a hash of their code; when it does not match, someone "
+            "edited the file, and regenerating it would silently throw that edit away. "
+            "Formatting (ruff format, import sorting, comments) is not an edit."
         ),
         fix=(
             "Move the change into the agent sources and run `golem-codegen generate --force` to "

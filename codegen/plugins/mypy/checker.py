@@ -10,8 +10,8 @@ Errors carry the mypy error codes `GLM001`..`GLM004` (printed as `[GLM003]`). On
 `@agent(...)` option, or the `class` line), by the CLI's `# golem: ignore[GLM003]` on that line or
 on the `@agent` line, by `select`/`ignore` in `[tool.golem-codegen]`, and for a whole run by mypy's
 `disable_error_code = ["GLM003"]`. A problem in a member declared in another module (an inherited
-field or method) is reported on the agent's `class` line. mypy must find `runtime_stub` (installed,
-or on `mypy_path`: an editable install's import hook is invisible to mypy).
+field or method) is reported on the agent's `class` line. The modules an agent's check reads are
+declared to mypy (`deps`), so incremental runs and the daemon re-check the agent when they change.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from mypy.nodes import (
     Decorator,
     Expression,
     FuncDef,
+    MypyFile,
     OverloadedFuncDef,
     RefExpr,
     TypeInfo,
@@ -60,6 +61,7 @@ from ...model import (
     Project,
     TypeExpr,
 )
+from .deps import DependencyRecord
 from .model import NotReady, TypeConverter, is_dataclass, type_text
 from .source import Sources, literal_of
 
@@ -93,14 +95,21 @@ class GolemPlugin(Plugin):
     def __init__(self, options: MypyOptions) -> None:
         super().__init__(options)
         self._deferrals: dict[int, tuple[object, int]] = {}
+        self._deps = DependencyRecord(options.cache_dir if options.incremental else None)
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        """The modules the agents of `file` read last time (see `deps`): a change there
+        re-checks `file` in an incremental run."""
+        return self._deps.additional(file.fullname)
 
     def get_class_decorator_hook_2(self, fullname: str) -> Callable[[ClassDefContext], bool] | None:
         """The agent check for `@agent`, under both names mypy may resolve it to."""
         return self._check_agent if fullname in AGENT_DECORATORS else None
 
-    def report_config_data(self, ctx: ReportConfigContext) -> str:
-        """Another golem-codegen version makes mypy re-check the modules it has cached."""
-        return _version()
+    def report_config_data(self, ctx: ReportConfigContext) -> list[str]:
+        """Another golem-codegen version, or a change in a module an agent's check read, makes
+        mypy re-check the modules it has cached."""
+        return [_version(), self._deps.digest(ctx.id)]
 
     def _check_agent(self, ctx: ClassDefContext) -> bool:
         """Report the agent's findings; False asks mypy for another pass while types settle.
@@ -112,9 +121,11 @@ class GolemPlugin(Plugin):
             if not _own_dataclass_done(ctx):
                 return self._defer(ctx)
             builder = AgentBuilder(ctx)
-            findings = check_snapshots(*builder.build())
+            agent, project = builder.build()
+            findings = check_snapshots(agent, project)
         except NotReady:
             return self._defer(ctx)
+        self._deps.declare(ctx.api, project)
         for found in findings:
             context = builder.context(found.anchor)
             if not builder.silenced(found.code, context):
