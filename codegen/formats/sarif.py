@@ -59,11 +59,14 @@ def format_sarif(diagnostics: Iterable[Diagnostic], root: Path | None = None) ->
 
 
 def project_root(start: Path) -> Path:
-    """The repository holding `start` (the nearest directory with `.git`), else `start`."""
+    """The repository holding `start` (the nearest directory with `.git`), else its project
+    (the nearest directory with a `pyproject.toml`), else `start` itself."""
     start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
+    directories = (start, *start.parents)
+    for marker in (".git", "pyproject.toml"):
+        found = next((d for d in directories if (d / marker).exists()), None)
+        if found is not None:
+            return found
     return start
 
 

@@ -93,3 +93,14 @@ def test_statistics_count_each_code_and_quiet_drops_the_summary(repository: Path
     rows = [line.split() for line in counted.stdout.splitlines()]
     assert {code: int(n) for n, code, _ in rows} == expected
     assert counted.returncode == 1 and counted.stderr == "" and listed.stderr != ""
+
+
+def test_without_a_repository_uris_are_relative_to_the_project(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[project]\nname = 'svc'\n", "app/agents.py": BAD_AGENT})
+    log = json.loads(golem("check", "--format", "sarif", ".", cwd=tmp_path / "app").stdout)
+    (run,) = log["runs"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert uris == {"app/agents.py"}
