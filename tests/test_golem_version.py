@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codegen.discovery import ConfigError, load_config
-from tests.test_cli import golem, write
+from tests.cli.test_commands import golem, write
 
 EPHEMERAL = """\
 from runtime_stub import PersistenceLevel, agent, persistence_level

@@ -66,7 +66,7 @@ def test_fix_writes_reports_what_is_left_and_the_second_run_changes_nothing(
     assert [p.name for p in tmp_path.iterdir()] == ["agents.py"]  # no temporary file left
     assert "Fixed 12 problem(s) in 1 file." in result.stderr
     assert result.stdout.splitlines() == [
-        'agents.py:36:9: GLM033 AuditAgent: random.shuffle() in method "record" is not '
+        'agents.py:36:9: GLM033 [warning] AuditAgent: random.shuffle() in method "record" is not '
         "deterministic: replaying the agent after a crash would see another value; use the "
         "durable stand-in runtime_stub.random()"
     ]

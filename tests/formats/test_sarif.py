@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from codegen.formats.sarif import format_sarif
+from tests.cli.test_commands import BAD_AGENT, golem, write
 from tests.formats.test_diagnostics import SAMPLE
-from tests.test_cli import BAD_AGENT, golem, write
 
 jsonschema = pytest.importorskip("jsonschema")
 

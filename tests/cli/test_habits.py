@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.test_cli import BAD_AGENT, EXAMPLES, WARNING_AGENT, golem, write
+from tests.cli.test_commands import BAD_AGENT, EXAMPLES, WARNING_AGENT, golem, write
 
 
 def codes(stdout: str) -> set[str]:
