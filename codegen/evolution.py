@@ -20,7 +20,8 @@ from .state.lock import LOCK_NAME
 
 if TYPE_CHECKING:
     from .generate.plan import FileChange
-    from .state.gate import Gate, GateResult
+    from .state.gate import GateResult
+    from .state.lock import Gate
 
 __all__ = [
     "StateResult",
@@ -87,8 +88,7 @@ def lock_path(run: Run) -> Path:
 
 def read_gate(run: Run) -> Gate:
     """The lock of the run's project (a broken one raises LockError) and where the run stands."""
-    from .state.gate import Gate
-    from .state.lock import read_lock
+    from .state.lock import Gate, read_lock
 
     path = lock_path(run)
     found = read_lock(path)
