@@ -9,7 +9,7 @@ each names the template macro that lays it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import DataclassInfo, Project, StateField, TypeRef
 from .construct import Construction, stored_fields
@@ -45,6 +45,7 @@ class Codecs:
     _cache: dict[object, Codec] = field(default_factory=dict)
     _wrappers: dict[tuple[str, object], str] = field(default_factory=dict)
     _literals: int = 0
+    _untyped: dict[str, str] = field(default_factory=dict)
     _seen: dict[int, tuple[TypeRef, Codec]] = field(default_factory=dict)
     """Codecs by the identity of the TypeRef asked for (it is kept alive here)."""
 
@@ -115,7 +116,7 @@ class Codecs:
         if primitive is not None:
             if primitive.annotation in STDLIB_ANNOTATIONS:
                 self.names.stdlib(primitive.annotation)
-            return primitive
+            return self._newtype(primitive, key) if ref.name else primitive
         if ref.kind in SEQUENCES:
             return self._sequence(ref, key)
         build = {
@@ -129,6 +130,25 @@ class Codecs:
         if build is None:
             raise ValueError(f"cannot generate a codec for {ref.text!r}: {ref.reason or ref.kind}")
         return build(ref, key)
+
+    def _newtype(self, base: Codec, key: object) -> Codec:
+        """A NewType over a primitive: its values are the base's, but typed code must not say
+        the base type where the NewType is declared (`list[int]` is no `list[UserId]`)."""
+        return replace(
+            base,
+            key=key,
+            annotation=self.names.stdlib("Any"),
+            load=Expr(self.untyped(base.load.callable)),
+            loose=True,
+        )
+
+    def untyped(self, load: str) -> str:
+        """`load` as a module constant typed `Callable[[Any], Any]` (no cost per call)."""
+        if load not in self._untyped:
+            name = self.names.claim(f"_UNTYPED_{len(self._untyped) + 1}", "_UNTYPED")
+            self.constants.append(Constant(name, call("_sj.untyped", load)))
+            self._untyped[load] = name
+        return self._untyped[load]
 
     # ----------------------------------------------------------------------- dataclasses
 
@@ -298,10 +318,10 @@ class Codecs:
 
     def _dict_key(self, ref: TypeRef, codec: Codec) -> tuple[str, str]:
         """(save callable, load callable) of a dict key, which JSON holds as text."""
-        if ref.kind == "str":
-            return "_sj.same", "_sj.same"
-        if ref.kind in ("int", "uuid"):
-            return "str", "_sj.load_int_key" if ref.kind == "int" else "_sj.load_uuid"
+        if ref.kind in ("str", "int", "uuid"):
+            load = {"str": "_sj.same", "int": "_sj.load_int_key", "uuid": "_sj.load_uuid"}
+            save = "_sj.same" if ref.kind == "str" else "str"
+            return save, self.untyped(load[ref.kind]) if ref.name else load[ref.kind]
         kinds = (
             {self.project.enums[ref.name].value_kind}
             if ref.kind == "enum"
