@@ -39,15 +39,17 @@ class _Module:
         return f"{prefix}{self.serial}"
 
     def literal_value(self) -> str:
-        kind = self.rng.choice(["str", "str", "int", "bool", "big"])
-        if kind == "str":
+        roll = self.rng.random()
+        if roll < 0.45:
             size = self.rng.randint(0, 6)
             return repr("".join(self.rng.choice(_TEXT) for _ in range(size)))
-        if kind == "int":
+        if roll < 0.8:
             return str(self.rng.randint(-300, 300))
-        if kind == "big":
-            return str(self.rng.choice([-1, 1]) * self.rng.randint(2**63, 2**80))
-        return self.rng.choice(["True", "False"])
+        if roll < 0.9:
+            return self.rng.choice(["True", "False"])
+        if roll < 0.98:  # the edges type checkers still accept
+            return str(self.rng.choice([-1, 1]) * self.rng.choice([2**63 - 1, 2**62, 2**32]))
+        return str(self.rng.choice([-1, 1]) * self.rng.randint(2**63, 2**80))  # a diagnostic
 
     def literal(self) -> tuple[str, str]:
         values: list[str] = []
