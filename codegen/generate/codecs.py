@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..model import DataclassInfo, Project, StateField, TypeRef
 from .construct import Construction, stored_fields
 from .names import Names
-from .pysource import Fragment, Group, call, list_of, py_literal, py_str, tuple_of
+from .pysource import Fragment, Group, call, fits, list_of, py_literal, py_str, tuple_of
 from .records import (
     PRIMITIVES,
     SAME,
@@ -82,7 +82,10 @@ class Codecs:
         """A callable encoding values of `codec` (a wrapper function is generated if needed)."""
         if codec.save_fn:
             return codec.save_fn
-        return self._wrapper("save", codec, ("value: " + codec.annotation,), "object")
+        param = "value: " + codec.annotation
+        if not fits(param + ",", 4):  # wider than its own line: ruff would split it
+            param = "value: " + self.names.stdlib("Any")
+        return self._wrapper("save", codec, (param,), "object")
 
     def load_callable(self, codec: Codec) -> str:
         """A callable decoding values of `codec` (a wrapper function is generated if needed)."""

@@ -147,24 +147,17 @@ class Signature:
     returns: str
 
     def text(self) -> str:
-        """The `def` line(s); an annotation too wide even for the exploded form is `Any`."""
+        """The `def` line(s); a return annotation too wide even for the exploded form is `Any`."""
         flat = f"def {self.name}({', '.join(self.params)}) -> {self.returns}:"
         if fits(flat):
             return flat
-        body = "".join(f"    {param},\n" for param in self._params())
+        body = "".join(f"    {param},\n" for param in self.params)
         return f"def {self.name}(\n{body}) -> {self._returns()}:"
 
     @property
     def needs_any(self) -> bool:
         """Whether the text falls back to `Any` (the module must import it)."""
-        exploded = self.params != self._params() and not fits(
-            f"def {self.name}({', '.join(self.params)}) -> {self.returns}:"
-        )
-        return exploded or (self._returns() == "Any" and self.returns != "Any")
-
-    def _params(self) -> tuple[str, ...]:
-        """Parameters one per line; one wider than a line (ruff would split it) as `Any`."""
-        return tuple(p if fits(f"{p},", 4) else p.partition(":")[0] + ": Any" for p in self.params)
+        return self._returns() == "Any" and self.returns != "Any"
 
     def _returns(self) -> str:
         flat = f"def {self.name}({', '.join(self.params)}) -> {self.returns}:"
