@@ -188,12 +188,12 @@ def write_atomic(path: Path, data: bytes) -> bool:
     Returns False (and leaves the file alone, mtime included) when it already holds `data`. On
     any failure the old file is intact and the temporary file is removed.
     """
+    sweep_temporaries(path)
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    sweep_temporaries(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
