@@ -275,6 +275,7 @@ class TypeRef:
       "dict": (key, value); "optional": (inner,).
     * "literal": `values` are the allowed str/int/bool values.
     * "enum"/"dataclass": `name` is the qualified class name (look it up in `Project`).
+    * a primitive reached through a `NewType`: `name` is the NewType's qualified name.
     * "unsupported": `reason` says why it cannot be proven serializable.
     `text` is the annotation as written (for messages and the registered metadata).
     """

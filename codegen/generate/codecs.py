@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..model import DataclassInfo, Project, StateField, TypeRef
 from .construct import Construction, stored_fields
 from .names import Names
-from .pysource import Fragment, Group, call, list_of, py_literal, py_str, tuple_of
+from .pysource import Fragment, Group, call, fits, list_of, py_literal, py_str, tuple_of
 from .records import (
     PRIMITIVES,
     SAME,
@@ -47,6 +47,7 @@ class Codecs:
     _cache: dict[object, Codec] = field(default_factory=dict)
     _wrappers: dict[tuple[str, object], str] = field(default_factory=dict)
     _literals: int = 0
+    _untyped: dict[str, str] = field(default_factory=dict)
     _seen: dict[int, tuple[TypeRef, Codec]] = field(default_factory=dict)
     """Codecs by the identity of the TypeRef asked for (it is kept alive here)."""
 
@@ -83,7 +84,10 @@ class Codecs:
         """A callable encoding values of `codec` (a wrapper function is generated if needed)."""
         if codec.save_fn:
             return codec.save_fn
-        return self._wrapper("save", codec, ("value: " + codec.annotation,), "object")
+        param = "value: " + codec.annotation
+        if not fits(param + ",", 4):  # wider than its own line: ruff would split it
+            param = "value: " + self.names.stdlib("Any")
+        return self._wrapper("save", codec, (param,), "object")
 
     def load_callable(self, codec: Codec) -> str:
         """A callable decoding values of `codec` (a wrapper function is generated if needed)."""
@@ -138,6 +142,14 @@ class Codecs:
         if build is None:
             raise ValueError(f"cannot generate a codec for {ref.text!r}: {ref.reason or ref.kind}")
         return build(ref, key)
+
+    def untyped(self, load: str) -> str:
+        """`load` as a module constant typed `Callable[[Any], Any]` (no cost per call)."""
+        if load not in self._untyped:
+            name = self.names.claim(f"_UNTYPED_{len(self._untyped) + 1}", "_UNTYPED")
+            self.constants.append(Constant(name, call("_sj.untyped", load)))
+            self._untyped[load] = name
+        return self._untyped[load]
 
     # ----------------------------------------------------------------------- dataclasses
 
@@ -309,10 +321,10 @@ class Codecs:
 
     def _dict_key(self, ref: TypeRef, codec: Codec) -> tuple[str, str]:
         """(save callable, load callable) of a dict key, which JSON holds as text."""
-        if ref.kind == "str":
-            return "_sj.same", "_sj.same"
-        if ref.kind in ("int", "uuid"):
-            return "str", "_sj.load_int_key" if ref.kind == "int" else "_sj.load_uuid"
+        if ref.kind in ("str", "int", "uuid"):
+            load = {"str": "_sj.same", "int": "_sj.load_int_key", "uuid": "_sj.load_uuid"}
+            save = "_sj.same" if ref.kind == "str" else "str"
+            return save, self.untyped(load[ref.kind]) if ref.name else load[ref.kind]
         kinds = (
             {self.project.enums[ref.name].value_kind}
             if ref.kind == "enum"

@@ -7,7 +7,9 @@ forced; `unified_diff` shows one change. Nothing here prints.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import glob
 import os
 import secrets
 from collections.abc import Callable, Sequence
@@ -164,6 +166,7 @@ def apply_changes(changes: Sequence[FileChange], *, force: bool) -> tuple[FileCh
     """
     done: list[FileChange] = []
     for change in changes:
+        sweep_temporaries(change.path)
         if change.action in ("unchanged", "foreign") or (change.action == "edited" and not force):
             continue
         if change.new is None:
@@ -188,12 +191,13 @@ def write_atomic(path: Path, data: bytes) -> bool:
     Returns False (and leaves the file alone, mtime included) when it already holds `data`. On
     any failure the old file is intact and the temporary file is removed.
     """
+    sweep_temporaries(path)
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as file:
@@ -206,6 +210,34 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return True
+
+
+def sweep_temporaries(path: Path) -> None:
+    """Remove the temporary files of `path` that a killed writer left (its process is gone);
+    a live writer's, another run's at the same time, are left to it."""
+    try:
+        strays = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return
+    for stray in strays:
+        writer = stray.name.removeprefix(f".{path.name}.").partition("-")[0]
+        if writer.isdigit() and not _alive(int(writer)):
+            with contextlib.suppress(OSError):
+                stray.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process has no write in flight while it sweeps
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would terminate it there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
     return True
 
 

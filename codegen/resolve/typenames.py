@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
-from ..model import PrimitiveKind, TypeRef
+from ..model import AliasDef, PrimitiveKind, TypeExpr, TypeRef
 from .symbols import ExternalSym
 
 PRIMITIVES: dict[str, PrimitiveKind] = {
@@ -64,6 +65,30 @@ NOT_DATACLASS = {
     "typing.TypedDict": "{name} is a TypedDict; make it a @dataclass",
     "typing.Protocol": "{name} is a Protocol; annotate with a concrete @dataclass",
 }
+
+
+LITERAL_INT_BOUND = 2**63 - 1
+"""mypy reads a larger int in a Literal annotation as an arbitrary expression and rejects it."""
+
+
+def in_bounds(arg: TypeExpr) -> bool:
+    """Whether a Literal value can be written where type checkers read it."""
+    return type(arg.value) is not int or abs(arg.value) <= LITERAL_INT_BOUND
+
+
+def literal_reason(arg: TypeExpr) -> str:
+    """Why `arg` cannot be a Literal value."""
+    if isinstance(arg.value, int) and not in_bounds(arg):
+        return f"Literal ints must lie within ±(2**63 - 1) (type checkers refuse larger ones): {arg.text}"
+    return f"Literal values must be str, int or bool; {arg.text} is not"
+
+
+def newtype_of(alias: AliasDef, target: TypeRef) -> TypeRef:
+    """A primitive reached through a NewType remembers it (`name`): typed code must not pass
+    the base type where the NewType is declared (`list[int]` is no `list[UserId]`)."""
+    if alias.is_newtype and target.kind in PRIMITIVES.values() and target.kind != "none":
+        return replace(target, name=alias.qualname)
+    return target
 
 
 def short_name(name: str) -> str:

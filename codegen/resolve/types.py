@@ -38,6 +38,9 @@ from .typenames import (
     UNWRAPPED,
     SequenceKind,
     external_ref,
+    in_bounds,
+    literal_reason,
+    newtype_of,
     short_name,
 )
 
@@ -182,7 +185,8 @@ class TypeResolver:
         if name in ctx.aliases:
             cycle = [*ctx.aliases[ctx.aliases.index(name) :], name]
             return unsupported(expr.text, "alias cycle: " + " -> ".join(cycle))
-        return replace(self._expr(sym.alias.target, ctx.expand(sym)), text=expr.text)
+        target = self._expr(sym.alias.target, ctx.expand(sym))
+        return newtype_of(sym.alias, replace(target, text=expr.text))
 
     def _class(self, sym: ClassSym, text: str) -> TypeRef:
         flavor = self.symbols.enum_flavor(sym)
@@ -289,7 +293,7 @@ class TypeResolver:
         for arg in expr.args:
             if arg.kind == "none" or (arg.kind == "literal" and arg.value is None):
                 has_none = True
-            elif arg.kind == "literal" and isinstance(arg.value, str | int):
+            elif arg.kind == "literal" and isinstance(arg.value, str | int) and in_bounds(arg):
                 values.append(arg.value)
             elif (
                 arg.kind == "generic"
@@ -301,14 +305,11 @@ class TypeResolver:
                 has_none = has_none or nested.kind in ("none", "optional")
                 values.extend(_literal_values(nested))
             else:
-                reason = f"Literal values must be str, int or bool; {arg.text} is not"
-                return unsupported(expr.text, reason)
+                return unsupported(expr.text, literal_reason(arg))
+        if not values and has_none:
+            return TypeRef("none", expr.text)
         if not values:
-            return (
-                TypeRef("none", expr.text)
-                if has_none
-                else unsupported(expr.text, "Literal needs a value")
-            )
+            return unsupported(expr.text, "Literal needs a value")
         literal = TypeRef("literal", expr.text, values=tuple(values))
         return TypeRef("optional", expr.text, (literal,)) if has_none else literal
 

@@ -14,6 +14,8 @@ validation off (libcst's own comment there suggests moving it out of parsing).
 from __future__ import annotations
 
 import io
+import os
+import queue
 import re
 import sys
 import threading
@@ -46,31 +48,66 @@ _deep_threads = 0
 _saved_limit = 0
 
 
+class _BigStack:
+    """One long-lived thread with a big stack that runs work handed to it (starting a thread per
+    file costs about as much as parsing a small one)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.busy = threading.Lock()  # one job at a time: callers on other threads wait
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            threading.Thread(target=self._serve, name="golem-parse", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
+
+    def _serve(self) -> None:
+        while True:
+            self.jobs.get()()
+
+
+_big_stack: _BigStack | None = None
+
+
+def _forget_big_stack() -> None:
+    global _big_stack
+    _big_stack = None  # a forked child has no copy of the thread
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_big_stack)
+
+
 def on_big_stack(work: Callable[[], T]) -> T:
     """`work()` on a thread with STACK_BYTES of stack and a recursion limit to match; its
-    exceptions are re-raised here. The limit is raised once for overlapping callers and restored
-    by the last one, since it is the interpreter's, not the thread's."""
+    exceptions are re-raised here. The limit is raised for as long as some caller needs it, since
+    it is the interpreter's, not the thread's."""
+    global _big_stack
     outcome: list[T] = []
     failure: list[BaseException] = []
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome.append(work())
         except BaseException as error:  # handed to the caller, who decides
             failure.append(error)
+        finally:
+            done.set()
 
-    _raise_limit()
-    try:
-        with _stack_lock:
-            previous = threading.stack_size(STACK_BYTES)
-            try:
-                thread = threading.Thread(target=run, name="golem-parse", daemon=True)
-                thread.start()
-            finally:
-                threading.stack_size(previous)
-        thread.join()
-    finally:
-        _restore_limit()
+    with _stack_lock:
+        if _big_stack is None:
+            _big_stack = _BigStack()
+        runner = _big_stack
+    if threading.current_thread().name == "golem-parse":
+        return work()  # already on the big stack
+    with runner.busy:
+        _raise_limit()
+        try:
+            runner.jobs.put(run)
+            done.wait()
+        finally:
+            _restore_limit()
     if failure:
         raise failure[0]
     return outcome[0]

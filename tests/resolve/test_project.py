@@ -440,7 +440,7 @@ def test_aliases_newtype_annotated_across_modules(tmp_path: Path) -> None:
         ),
     ).resolve("agents")
     agent = project.agents[0]
-    assert state_type(agent, "user") == TypeRef("uuid", "UserId")
+    assert state_type(agent, "user") == TypeRef("uuid", "UserId", name="types_.UserId")
     tags = state_type(agent, "tags")
     assert tags.kind == "optional"
     assert tags.text == "MaybeTags"

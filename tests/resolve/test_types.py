@@ -348,7 +348,7 @@ def test_alias_keeps_use_site_text() -> None:
 
 def test_newtype_is_its_target() -> None:
     scan = module("m", aliases=[alias("m.UserId", STR, newtype=True)])
-    assert ref_of(name("m.UserId"), scan) == TypeRef("str", "UserId")
+    assert ref_of(name("m.UserId"), scan) == TypeRef("str", "UserId", name="m.UserId")
 
 
 def test_alias_cycles() -> None:
