@@ -14,6 +14,8 @@ __all__ = [
     "TOOL_NAME",
     "Diagnostic",
     "Finding",
+    "Related",
+    "RelatedLocation",
     "Rule",
     "Severity",
     "comment_of",
@@ -53,6 +55,16 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding points at (a base class's declaration, a helper's call, a user)."""
+
+    message: str
+    path: str
+    anchor: Anchor | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem a check found, anchored to a recorded node; `locate()` turns it into a Diagnostic.
 
@@ -67,6 +79,20 @@ class Finding:
     span: Span | None = None
     suppress_anchor: Anchor | None = None
     """The agent's decorator: a `# golem: ignore` on that line suppresses the finding too."""
+    related: tuple[Related, ...] = ()
+    """Secondary locations (text: `note:` lines, JSON: `related`, SARIF: `relatedLocations`)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RelatedLocation:
+    """A located `Related`: where else to look, and why."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -81,6 +107,8 @@ class Diagnostic:
     end_column: int
     severity: Severity
     message: str
+    related: tuple[RelatedLocation, ...] = ()
+    """Secondary locations, in the order the check gave them."""
 
 
 # --------------------------------------------------------------------------- output formats

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..diagnostics import Finding
 from ..model import Project
 from .agent import check_declaration, check_type_names
+from .determinism import check_determinism
 from .durability import check_durability
 from .http import check_http
 from .signatures import check_signatures
@@ -22,4 +23,5 @@ def run_checks(project: Project) -> list[Finding]:
         findings += check_signatures(agent, project)
         findings += check_http(agent)
         findings += check_durability(agent, project)
+        findings += check_determinism(agent, project)
     return findings + check_type_names(project.agents)

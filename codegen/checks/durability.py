@@ -1,4 +1,4 @@
-"""GLM030-GLM033: misuse of the durability controls and non-deterministic calls in agent code.
+"""GLM030-GLM032: misuse of the durability controls (GLM033, non-deterministic calls: determinism.py).
 
 Callees are the qualified dotted names the scanner records (`time.time`, `self.items.append`,
 `runtime_stub.durable_call`); calls are recorded for the methods of agent classes only, so the
@@ -68,7 +68,7 @@ def durable_stand_in(callee: str) -> str | None:
 
 
 def check_durability(agent: Agent, project: Project) -> list[Finding]:
-    """GLM030-GLM033 over every method the agent class itself defines (migrations aside)."""
+    """GLM030-GLM032 over every method the agent class itself defines (migrations aside)."""
     effects = EffectModel(agent, project)
     findings: list[Finding] = []
     for method in agent.cls.methods:
@@ -95,7 +95,7 @@ def _region(
 
 
 def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel) -> list[Finding]:
-    """GLM031 / GLM032 for control misuse, GLM033 for non-deterministic calls (durable agents)."""
+    """GLM031 / GLM032 for control misuse."""
     name = effects.normalize(call.name)
     where = f'in method "{method.name}"'
     if name == "runtime_stub.persistence_level" and _first(call, LEVEL).endswith(
@@ -113,14 +113,7 @@ def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel)
             "it (use idempotence_mode(False) only around calls that must not be retried)"
         )
         return [finding(agent, "GLM032", message, call.anchor)]
-    stand_in = durable_stand_in(name)
-    if stand_in is None or agent.mode == "ephemeral":
-        return []
-    message = (
-        f"{name}() {where} is not deterministic: replaying the agent after a crash would see "
-        f"another value; use the durable stand-in {stand_in}"
-    )
-    return [finding(agent, "GLM033", message, call.anchor)]
+    return []  # GLM033: checks/determinism.py
 
 
 def _first(call: CallSite, keyword: str) -> str:

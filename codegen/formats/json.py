@@ -21,6 +21,17 @@ def as_record(d: Diagnostic) -> dict[str, object]:
         "column": d.column,
         "end_line": d.end_line,
         "end_column": d.end_column,
+        "related": [
+            {
+                "message": r.message,
+                "path": r.path,
+                "line": r.line,
+                "column": r.column,
+                "end_line": r.end_line,
+                "end_column": r.end_column,
+            }
+            for r in d.related
+        ],
     }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from ..diagnostics import TOOL_NAME, Diagnostic, Rule, sorted_diagnostics
+from ..diagnostics import TOOL_NAME, Diagnostic, RelatedLocation, Rule, sorted_diagnostics
 
 __all__ = ["artifact_uri", "format_sarif"]
 
@@ -59,13 +59,28 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, object]:
         "endColumn": d.end_column,
     }
     location = {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}
-    return {
+    result: dict[str, object] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": d.severity.value,
         "message": {"text": d.message},
         "locations": [{"physicalLocation": location}],
     }
+    if d.related:
+        result["relatedLocations"] = [_sarif_related(r, i) for i, r in enumerate(d.related, 1)]
+    return result
+
+
+def _sarif_related(r: RelatedLocation, index: int) -> dict[str, object]:
+    """A SARIF related location (ids count from 1, as message links `[text](1)` expect)."""
+    region = {
+        "startLine": r.line,
+        "startColumn": r.column,
+        "endLine": r.end_line,
+        "endColumn": r.end_column,
+    }
+    physical = {"artifactLocation": {"uri": artifact_uri(r.path)}, "region": region}
+    return {"id": index, "physicalLocation": physical, "message": {"text": r.message}}
 
 
 def artifact_uri(path: str) -> str:

@@ -16,6 +16,7 @@ from ..model import (
     Project,
     SnapshotKind,
 )
+from .helpers import Helpers
 from .symbols import ClassSym, ModuleLoader, SymbolTable
 from .types import TypeResolver, state_problems
 
@@ -35,9 +36,24 @@ def resolve(scans: Sequence[ModuleScan], load: ModuleLoader) -> Project:
         if cls.agent is not None
     ]
     types.drain()
+    _load_helpers(drafts, symbols)
     reached = Project((), (), types.dataclasses, types.enums)
     agents = tuple(replace(a, snapshot_kind=_snapshot_kind(a, reached)) for a in drafts)
     return Project(symbols.scans, agents, types.dataclasses, types.enums)
+
+
+def _load_helpers(agents: Sequence[Agent], symbols: SymbolTable) -> None:
+    """Load the modules of the helpers agent code calls (methods and field factories), so that
+    the checks find them among the Project's scans (GLM033 follows them)."""
+    helpers = Helpers(symbols.module)
+    for agent in agents:
+        calls = [call for method in agent.cls.methods for call in method.calls]
+        sites = [(calls, agent.scan)]
+        for sym in symbols.mro(ClassSym(agent.scan, agent.cls)):
+            sites.append(([c for f in sym.cls.fields for c in f.factory_calls], sym.scan))
+        for found, home in sites:
+            for _ in helpers.reached(found, home):
+                pass
 
 
 def _agent(sym: ClassSym, decl: AgentDecl, symbols: SymbolTable, types: TypeResolver) -> Agent:

@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Finding, sort_key
+from ..diagnostics import Diagnostic, Finding, RelatedLocation, sort_key
 from ..discovery import Config, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
@@ -254,6 +254,7 @@ class Run:
                     span.end_column,
                     severity_of(finding.code),
                     finding.message,
+                    _related(finding, spans),
                 )
             )
         return tuple(sorted(result, key=sort_key))
@@ -264,6 +265,9 @@ class Run:
             for anchor in (finding.anchor, finding.suppress_anchor):
                 if anchor is not None and anchor >= 0:
                     wanted.setdefault(finding.path, set()).add(anchor)
+            for other in finding.related:
+                if other.anchor is not None and other.anchor >= 0:
+                    wanted.setdefault(other.path, set()).add(other.anchor)
         spans: dict[tuple[str, int | None], Span] = {}
         for path, anchors in sorted(wanted.items()):
             located = self._spans_of(path)
@@ -307,6 +311,18 @@ class Run:
         except (SyntaxError, LookupError):
             text = data.decode("utf-8", errors="replace")
         return LINE_BREAK.split(text)
+
+
+def _related(
+    finding: Finding, spans: dict[tuple[str, int | None], Span]
+) -> tuple[RelatedLocation, ...]:
+    """The finding's secondary locations, located like its own (unknown anchors: line 1)."""
+    located = []
+    for other in finding.related:
+        span = other.span or spans.get((other.path, other.anchor), START)
+        where = (span.line, span.column, span.end_line, span.end_column)
+        located.append(RelatedLocation(other.path, *where, other.message))
+    return tuple(located)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,23 @@ from hypothesis import strategies as st
 
 from codegen.api import check
 from codegen.checks.rules import RULES, selector_problem
-from codegen.diagnostics import Diagnostic, Severity, comment_of, selected, suppressed
+from codegen.diagnostics import (
+    Diagnostic,
+    RelatedLocation,
+    Severity,
+    comment_of,
+    selected,
+    suppressed,
+)
 from codegen.formats import format_github, format_json, format_sarif, format_text
 from codegen.formats.sarif import artifact_uri
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATTERS = (format_text, format_json, format_sarif, format_github)
-JSON_FIELDS = ["code", "severity", "message", "path", "line", "column", "end_line", "end_column"]
+JSON_FIELDS = [
+    *("code", "severity", "message", "path", "line", "column", "end_line", "end_column"),
+    "related",
+]
 
 
 def diag(path: str, line: int, column: int, code: str, message: str = "m") -> Diagnostic:
@@ -227,3 +238,27 @@ def test_the_example_project_is_clean_in_every_format(monkeypatch: pytest.Monkey
     assert result.diagnostics == () and result.files >= 8
     assert format_text(result.diagnostics) == "" and format_json(result.diagnostics) == "[]\n"
     assert json.loads(format_sarif(result.diagnostics))["runs"][0]["results"] == []
+
+
+def test_related_locations_in_text_json_and_sarif() -> None:
+    note = RelatedLocation("base.py", 7, 5, 7, 9, "declared here")
+    d = replace(diag("agents.py", 3, 1, "GLM003", "field lock"), related=(note,))
+    assert format_text([d]).splitlines() == [
+        "agents.py:3:1: GLM003 field lock",
+        "base.py:7:5: note: declared here",
+    ]
+    record = json.loads(format_json([d]))[0]
+    assert record["related"] == [
+        {"message": "declared here", "path": "base.py", "line": 7, "column": 5}
+        | {"end_line": 7, "end_column": 9}
+    ]
+    result = json.loads(format_sarif([d]))["runs"][0]["results"][0]
+    [related] = result["relatedLocations"]
+    assert related["id"] == 1 and related["message"] == {"text": "declared here"}
+    location = related["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "base.py"
+    assert location["region"] == {"startLine": 7, "startColumn": 5, "endLine": 7, "endColumn": 9}
+    assert (
+        "relatedLocations"
+        not in json.loads(format_sarif([diag("a.py", 1, 1, "GLM003")]))["runs"][0]["results"][0]
+    )

@@ -166,42 +166,68 @@ class NotifierAgent:
             "A durable agent is recovered by replaying its invocations; a call such as time.time(), "
             "datetime.now(), random.random(), uuid.uuid4(), os.urandom() or secrets.token_hex() "
             "returns something else during replay, so the rebuilt state diverges from the original. "
-            "The durable stand-ins record the value once and answer it from the oplog on replay."
+            "The same holds for such calls in the module-level helpers agent methods call "
+            "(followed three calls deep, reported at the agent's call with the helper's call as a "
+            "note) and for a state field's default_factory (the constructor runs again on "
+            "recovery). The durable stand-ins record the value once and answer it from the oplog "
+            "on replay; calls inside durable_call(...) arguments and a seeded random.Random(seed) "
+            "are not reported."
         ),
         fix=(
             "Use runtime_stub.now() for the time, runtime_stub.random() and runtime_stub.uuid4() "
-            "for random values, and durable_call(fn, ...) for anything else."
+            "for random values (also as a default_factory), and durable_call(fn, ...) for anything "
+            "else, a helper included."
         ),
         bad="""\
 import time
+import uuid
+from dataclasses import dataclass, field
 
 from runtime_stub import agent
 
 
-@agent
+def label(name: str) -> str:
+    return f"{name}@{time.time()}"
+
+
+@agent(snapshotting="every(10)")
+@dataclass
 class AuditAgent:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.events: list[float] = []
+    name: str
+    token: uuid.UUID = field(default_factory=uuid.uuid4)  # expect: GLM033
+    events: list[str] = field(default_factory=list)
 
     def record(self) -> float:
         stamp = time.time()  # expect: GLM033
-        self.events.append(stamp)
+        self.events.append(label(self.name))  # expect: GLM033
         return stamp
 """,
         good="""\
-from runtime_stub import agent, now
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from runtime_stub import agent, durable_call, now, uuid4
 
 
-@agent
+def label(name: str) -> str:
+    return f"{name}@{time.time()}"
+
+
+@agent(snapshotting="every(10)")
+@dataclass
 class AuditAgent:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.events: list[float] = []
+    name: str
+    token: uuid.UUID = field(default_factory=uuid4)
+    events: list[str] = field(default_factory=list)
+    seed: int = 7
 
     def record(self) -> float:
         stamp = now().timestamp()
-        self.events.append(stamp)
+        self.events.append(durable_call(label, self.name))
+        self.events.append(durable_call(lambda: str(uuid.uuid4())))
+        self.events.append(str(random.Random(self.seed).random()))
         return stamp
 """,
     ),
