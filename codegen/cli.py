@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import api
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, unscanned_hint
 from .discovery import ConfigError, display_path
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
         message = f"Found {errors} error(s) and {warnings} warning(s) in {files} {noun}."
     else:
         message = f"All checks passed ({files} {noun})."
-    click.echo(message, err=True)
+    click.echo(message + unscanned_hint(diagnostics), err=True)
 
 
 @main.command()

@@ -12,6 +12,7 @@ from .model import Anchor, Span
 
 __all__ = [
     "TOOL_NAME",
+    "UNSCANNED",
     "Diagnostic",
     "Finding",
     "Related",
@@ -23,6 +24,7 @@ __all__ = [
     "sort_key",
     "sorted_diagnostics",
     "suppressed",
+    "unscanned_hint",
 ]
 
 
@@ -116,9 +118,29 @@ class Diagnostic:
 TOOL_NAME = "golem-codegen"
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str, str]:
-    """Path, line, column, code first (the documented order), then every other field."""
-    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.severity.value, d.message)
+UNSCANNED = frozenset({"GLM900", "GLM901"})
+"""Files that could not be scanned: listed first, as other reports may follow from them."""
+
+
+def sort_key(d: Diagnostic) -> tuple[bool, str, int, int, str, int, int, str, str]:
+    """Unscanned files first, then path, line, column, code (the documented order), then the rest."""
+    return (
+        d.code not in UNSCANNED,
+        d.path,
+        d.line,
+        d.column,
+        d.code,
+        d.end_line,
+        d.end_column,
+        d.severity.value,
+        d.message,
+    )
+
+
+def unscanned_hint(diagnostics: Iterable[Diagnostic]) -> str:
+    """For a summary: the files that could not be scanned, to fix first ("" when none)."""
+    unscanned = sorted({d.path for d in diagnostics if d.code in UNSCANNED})
+    return f" Fix first (could not be scanned): {', '.join(unscanned)}." if unscanned else ""
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -17,17 +17,20 @@ from ..model import (
     SnapshotKind,
 )
 from .helpers import Helpers
-from .symbols import ClassSym, ModuleLoader, SymbolTable
+from .symbols import BrokenModules, ClassSym, ModuleLoader, SymbolTable
 from .types import TypeResolver, state_problems
 
-__all__ = ["ModuleLoader", "resolve"]
+__all__ = ["BrokenModules", "ModuleLoader", "resolve"]
 
 SNAPSHOT_METHODS = ("save_snapshot", "load_snapshot")
 
 
-def resolve(scans: Sequence[ModuleScan], load: ModuleLoader) -> Project:
-    """Agents of `scans` (in scan order, classes in file order) plus every dataclass/enum they reach."""
-    symbols = SymbolTable(scans, load)
+def resolve(
+    scans: Sequence[ModuleScan], load: ModuleLoader, broken: BrokenModules = None
+) -> Project:
+    """Agents of `scans` (in scan order, classes in file order) plus every dataclass/enum they reach;
+    names into `broken` modules (that did not scan) say so instead of "not in the tree"."""
+    symbols = SymbolTable(scans, load, broken)
     types = TypeResolver(symbols)
     drafts = [
         _agent(ClassSym(scan, cls), cls.agent, symbols, types)

@@ -75,6 +75,8 @@ class Run:
         self.sources: dict[str, bytes] = {}
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
+        self.broken: dict[str, str] = {}
+        """Modules that did not scan (GLM900/GLM901) -> why, for the messages that need them."""
 
     # ----------------------------------------------------------------------- whole runs
 
@@ -137,7 +139,7 @@ class Run:
             return Project(scans=(), agents=())
         from ..resolve.project import resolve
 
-        return resolve(scans, self._load_module)
+        return resolve(scans, self._load_module, self.broken)
 
     def _check_decodable(self, data: bytes, display: str) -> None:
         """Files that are not parsed are still decoded: GLM901 is reported for every file."""
@@ -171,7 +173,7 @@ class Run:
         for (key, _, display, _), entry in zip(misses, scanned, strict=True):
             self.cache.put(key, entry)
             self._entries[display] = (key, entry)
-        return [self._accept(self._entries[display][1]) for _, display, _ in batch]
+        return [self._accept(self._entries[display][1], module) for _, display, module in batch]
 
     def _scan_misses(
         self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
@@ -196,9 +198,12 @@ class Run:
                 counter.done()
             return entries
 
-    def _accept(self, entry: CacheEntry) -> ModuleScan | None:
-        if entry.failure is not None:
-            self.failures.append(entry.failure)
+    def _accept(self, entry: CacheEntry, module: str) -> ModuleScan | None:
+        failure = entry.failure
+        if failure is not None:
+            self.failures.append(failure)
+            problem = "has a syntax error" if failure.code == "GLM900" else "cannot be read"
+            self.broken.setdefault(module, f"`{failure.path}` {problem}")
         return entry.scan
 
     def _load_module(self, module: str) -> ModuleScan | None:
