@@ -8,6 +8,7 @@ from .agent import check_declaration, check_type_names
 from .determinism import check_determinism
 from .durability import check_durability
 from .http import check_http
+from .nested import check_nested_types
 from .signatures import check_signatures
 from .snapshot import check_snapshots
 
@@ -24,4 +25,4 @@ def run_checks(project: Project) -> list[Finding]:
         findings += check_http(agent)
         findings += check_durability(agent, project)
         findings += check_determinism(agent, project)
-    return findings + check_type_names(project.agents)
+    return findings + check_type_names(project.agents) + check_nested_types(project)

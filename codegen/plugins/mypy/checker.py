@@ -112,7 +112,7 @@ class GolemPlugin(Plugin):
             if not _own_dataclass_done(ctx):
                 return self._defer(ctx)
             builder = AgentBuilder(ctx)
-            findings = check_snapshots(*builder.build())
+            findings = check_snapshots(*builder.build(), alone=True)
         except NotReady:
             return self._defer(ctx)
         for found in findings:
