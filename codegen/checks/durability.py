@@ -102,8 +102,9 @@ def _call(agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel)
         "PersistenceLevel.PERSIST_NOTHING"
     ):
         message = (
-            f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where} turns off the oplog: "
-            "after a crash those effects are neither replayed nor known; it is a knob for library "
+            f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where}: the oplog entries "
+            "are still written, but replay does not use them, so after a crash those calls run "
+            "again (effects may repeat, results may differ); it is a knob for library "
             "authors — to cut replay cost, set snapshotting on the agent instead"
         )
         return [finding(agent, "GLM031", message, call.anchor)]

@@ -46,9 +46,14 @@ def _pairing(agent: Agent, project: Project) -> list[Finding]:
     missing, signature = (
         ("load_snapshot", LOAD_SIGNATURE) if load is None else ("save_snapshot", SAVE_SIGNATURE)
     )
+    other_way = (
+        f", or remove {present.name} to use automatic snapshots"
+        if agent.state is not None
+        else f" (removing {present.name} would not help: automatic snapshots need a @dataclass agent)"
+    )
     message = (
         f"{present.name} is defined but {missing} is not; a custom snapshot needs both: "
-        f"add `{signature}`, or remove {present.name} to use automatic snapshots"
+        f"add `{signature}`{other_way}"
     )
     return _findings(agent, project, present, "GLM001", [(present.anchor, message)])
 

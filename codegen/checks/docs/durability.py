@@ -75,9 +75,10 @@ class TransferAgent:
         name="persist-nothing",
         title="persistence_level(PersistenceLevel.PERSIST_NOTHING) in agent code",
         summary=(
-            "PERSIST_NOTHING turns off the oplog for what follows: after a crash those effects are "
-            "neither replayed nor known to have happened. It is a knob for library authors; to cut "
-            "the cost of replaying long-lived agents, use snapshotting instead."
+            "Under PERSIST_NOTHING the oplog entries of what follows are still written, but replay "
+            "does not use them: after a crash those calls run again, so their effects may repeat "
+            "and their results may differ. It is a knob for library authors; to cut the cost of "
+            "replaying long-lived agents, use snapshotting instead."
         ),
         fix='Remove the call and set snapshotting on the agent (e.g. snapshotting="every(100)").',
         bad="""\
