@@ -354,6 +354,11 @@ def _first_seen(*groups: Iterable[ClassSym]) -> tuple[ClassSym, ...]:
 
 def enum_info(sym: ClassSym, flavor: EnumFlavor) -> EnumInfo | str:
     """The members and value kind of a project enum, or the reason it cannot be encoded."""
+    if flavor == "flag":  # Perm.R | Perm.W has the value 3, which no member has
+        return (
+            f"enum {sym.cls.name} is an enum.Flag: a combination of members is not a member, so "
+            "it cannot be decoded by value; use a plain Enum and a set of its members instead"
+        )
     members: list[tuple[str, str | int]] = []
     last_int: int | None = None
     for name, written in sym.cls.enum_members:
