@@ -227,7 +227,7 @@ class ClassScanner:
                 kind = "property"
         params = self._params(node.params, skip_first=kind != "static")
         returns = self.types.convert(node.returns.annotation) if node.returns else None
-        calls, regions = scan_calls(ctx, node, atomic) if is_agent else ((), ())
+        calls, regions = scan_calls(ctx, node, atomic)  # bases of agents too (GLM030)
         return MethodDef(
             name=node.name.value,
             params=params,
