@@ -19,7 +19,8 @@ RULES = (
             "adds oplog entries. Calls counted as in-memory: methods of builtin containers on "
             "attributes and locals (append, update, add, pop, ...), builtins such as len or sorted, "
             "constructors of project dataclasses, the durable stand-ins now()/random()/uuid4(), "
-            "and private helper methods that only make such calls."
+            "and helper methods that only make such calls (the agent's own or inherited from a "
+            "base class in any module of the tree)."
         ),
         fix="Remove the atomically() region, or move the external calls that belong together into it.",
         bad="""\
