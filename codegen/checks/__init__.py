@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..diagnostics import Finding
 from ..model import Project
 from .agent import check_declaration, check_type_names
+from .common import merge_repeats
 from .determinism import check_determinism
 from .durability import check_durability
 from .http import check_http
@@ -25,4 +26,5 @@ def run_checks(project: Project) -> list[Finding]:
         findings += check_http(agent)
         findings += check_durability(agent, project)
         findings += check_determinism(agent, project)
-    return findings + check_type_names(project.agents) + check_nested_types(project)
+    findings += check_type_names(project.agents) + check_nested_types(project)
+    return merge_repeats(findings)

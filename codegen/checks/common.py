@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Finding
 from ..model import (
@@ -28,6 +28,7 @@ __all__ = [
     "finding",
     "is_resource",
     "located_problems",
+    "merge_repeats",
     "method_file",
     "option",
     "own_and_base_classes",
@@ -65,6 +66,33 @@ def finding(agent: Agent, code: str, message: str, anchor: Anchor, path: str = "
     where = path or agent.scan.path
     suppress = agent.decl.anchor if where == agent.scan.path else None
     return Finding(code, f"{agent.cls.name}: {message}", where, anchor, suppress_anchor=suppress)
+
+
+def merge_repeats(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: the same report at the same place for several agents (a base
+    class's member they all inherit) becomes one, naming every agent (`A, B: message`)."""
+    groups: dict[tuple[str, str, Anchor | None, str], list[Finding]] = {}
+    for found in findings:
+        rest = found.message.partition(": ")[2]
+        groups.setdefault((found.code, found.path, found.anchor, rest), []).append(found)
+    merged = []
+    for (_, _, _, rest), group in groups.items():
+        first = group[0]
+        if len(group) == 1 or first.anchor is None:
+            merged += group if first.anchor is None else [first]
+            continue
+        owners = dict.fromkeys(f.message.partition(": ")[0] for f in group)
+        related = dict.fromkeys(r for f in group for r in f.related)
+        suppress = {f.suppress_anchor for f in group}
+        merged.append(
+            replace(
+                first,
+                message=f"{', '.join(owners)}: {rest}",
+                related=tuple(related),
+                suppress_anchor=first.suppress_anchor if len(suppress) == 1 else None,
+            )
+        )
+    return merged
 
 
 def option(options: tuple[Option, ...], name: str) -> Option | None:
