@@ -13,12 +13,15 @@ from .model import Anchor, Span
 __all__ = [
     "SUPPRESSION",
     "TOOL_NAME",
+    "UNSCANNED",
     "Applicability",
     "AutoFix",
     "Diagnostic",
     "Edit",
     "Finding",
     "Fix",
+    "Related",
+    "RelatedLocation",
     "Rule",
     "Severity",
     "applicable",
@@ -28,6 +31,7 @@ __all__ = [
     "sorted_diagnostics",
     "suppressed",
     "suppressing",
+    "unscanned_hint",
 ]
 
 
@@ -81,6 +85,16 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding points at (a base class's declaration, a helper's call, a user)."""
+
+    message: str
+    path: str
+    anchor: Anchor | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem a check found, anchored to a recorded node; `locate()` turns it into a Diagnostic.
 
@@ -95,6 +109,20 @@ class Finding:
     span: Span | None = None
     suppress_anchor: Anchor | None = None
     """The agent's decorator: a `# golem: ignore` on that line suppresses the finding too."""
+    related: tuple[Related, ...] = ()
+    """Secondary locations (text: `note:` lines, JSON: `related`, SARIF: `relatedLocations`)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RelatedLocation:
+    """A located `Related`: where else to look, and why."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +155,8 @@ class Diagnostic:
     end_column: int
     severity: Severity
     message: str
+    related: tuple[RelatedLocation, ...] = ()
+    """Secondary locations, in the order the check gave them."""
     fix: Fix | None = field(default=None, compare=False)
     """The rewrite `check --fix` would apply (attached by `codegen.fix`), or None."""
 
@@ -146,9 +176,29 @@ def applicable(diagnostics: Iterable[Diagnostic], unsafe: bool) -> tuple[Diagnos
 TOOL_NAME = "golem-codegen"
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str, str]:
-    """Path, line, column, code first (the documented order), then every other field."""
-    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.severity.value, d.message)
+UNSCANNED = frozenset({"GLM900", "GLM901"})
+"""Files that could not be scanned: listed first, as other reports may follow from them."""
+
+
+def sort_key(d: Diagnostic) -> tuple[bool, str, int, int, str, int, int, str, str]:
+    """Unscanned files first, then path, line, column, code (the documented order), then the rest."""
+    return (
+        d.code not in UNSCANNED,
+        d.path,
+        d.line,
+        d.column,
+        d.code,
+        d.end_line,
+        d.end_column,
+        d.severity.value,
+        d.message,
+    )
+
+
+def unscanned_hint(diagnostics: Iterable[Diagnostic]) -> str:
+    """For a summary: the files that could not be scanned, to fix first ("" when none)."""
+    unscanned = sorted({d.path for d in diagnostics if d.code in UNSCANNED})
+    return f" Fix first (could not be scanned): {', '.join(unscanned)}." if unscanned else ""
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

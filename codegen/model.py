@@ -16,28 +16,10 @@ anchors of the files that actually have diagnostics into `Span`s.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, Literal, TypeVar
+from dataclasses import dataclass, field
+from typing import Literal
 
-_Record = TypeVar("_Record")
-
-
-def _pickled_by_fields(cls: type[_Record]) -> type[_Record]:
-    """Pickle a frozen slotted dataclass as `cls(*values)`: the dataclass's own pickling calls
-    `fields()` for every object it loads, which made moving scans between processes (and out
-    of the cache) cost a third of the scan itself."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    read: Callable[[Any], Any] = attrgetter(*names)
-    single = len(names) == 1  # attrgetter of one name gives the value, not a tuple
-
-    def reduce(self: _Record) -> tuple[type[_Record], tuple[Any, ...]]:
-        return cls, (read(self),) if single else read(self)
-
-    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
-    return cls
-
+from .records import pickled_by_fields
 
 Anchor = int
 """Index of a recorded CST node within its file's scan (see module docstring)."""
@@ -45,7 +27,7 @@ Anchor = int
 NO_ANCHOR: Anchor = -1
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """A 1-based source range; `end_column` is exclusive, like LSP and SARIF."""
@@ -61,7 +43,7 @@ class Span:
 LiteralValue = str | int | float | bool | None
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TypeExpr:
     """An annotation as written, with names qualified through the module's imports.
@@ -85,7 +67,7 @@ class TypeExpr:
     value: LiteralValue = None
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Option:
     """One keyword argument of `@agent(...)` / `@endpoint(...)`.
@@ -101,7 +83,7 @@ class Option:
     anchor: Anchor
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FieldDef:
     """A class-level annotated assignment of a dataclass (or agent) body."""
@@ -115,9 +97,11 @@ class FieldDef:
     kw_only: bool = False
     transient: bool = False
     classvar: bool = False
+    factory_calls: tuple[CallSite, ...] = ()
+    """What `default_factory=` calls: the factory when it is a dotted name, else the calls in it."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ParamDef:
     """A function parameter other than `self`/`cls`; `annotation` is None when unannotated."""
@@ -129,7 +113,7 @@ class ParamDef:
     anchor: Anchor
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EndpointDef:
     """One `@endpoint(...)` decorator as written (its verbs are checked, not assumed)."""
@@ -138,7 +122,7 @@ class EndpointDef:
     anchor: Anchor
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CallSite:
     """A call in an agent's code: the callee as a qualified dotted name (`time.time`,
@@ -150,9 +134,11 @@ class CallSite:
     anchor: Anchor
     keywords: tuple[tuple[str, str], ...] = ()
     """`(name, value)` of each keyword argument, values rendered like `args`."""
+    durable: bool = False
+    """Inside `durable_call(...)`'s arguments (lambdas included): the result is recorded."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AtomicRegion:
     """A `with atomically():` block or an `@atomically()`-decorated method and the calls inside it."""
@@ -161,7 +147,7 @@ class AtomicRegion:
     anchor: Anchor
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MethodDef:
     """A function defined in a class body."""
@@ -180,7 +166,17 @@ class MethodDef:
     """The options of its `@migration(...)` decorator (SPEC §10), None without one."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class FunctionDef:
+    """A module-level function: the calls of its body, for helpers that agent methods call."""
+
+    name: str
+    calls: tuple[CallSite, ...]
+    anchor: Anchor
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ClassDef:
     """A module-level class (also in a top-level `if`/`try`): agent, dataclass, enum or other."""
@@ -201,7 +197,7 @@ class ClassDef:
     """Anchors the class name."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AgentDecl:
     """The `@agent` decorator on a class: its options exactly as written."""
@@ -211,7 +207,7 @@ class AgentDecl:
     """Anchors the decorator expression."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AliasDef:
     """A module-level type alias or `NewType` (resolved through to its target)."""
@@ -223,7 +219,7 @@ class AliasDef:
     anchor: Anchor
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ModuleScan:
     """Everything one file says that the later stages need. Picklable, no CST inside."""
@@ -243,6 +239,8 @@ class ModuleScan:
     their names are found on demand (star imports of `runtime_stub` are bound in `imports`)."""
     exports: tuple[str, ...] | None = None
     """The literal `__all__`; None when there is none or it is computed (then every public name)."""
+    functions: tuple[FunctionDef, ...] = ()
+    """Top-level (unconditional) functions, with their calls."""
 
 
 # --------------------------------------------------------------------------- semantics: the tree
@@ -265,7 +263,7 @@ ContainerKind = Literal["list", "set", "frozenset", "tuple", "tuple_var", "dict"
 TypeKind = PrimitiveKind | ContainerKind | Literal["literal", "enum", "dataclass", "unsupported"]
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TypeRef:
     """A resolved type.
@@ -288,7 +286,7 @@ class TypeRef:
     reason: str = ""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EnumInfo:
     """A resolved Enum: members with their values; `value_kind` decides how it encodes."""
@@ -300,7 +298,7 @@ class EnumInfo:
     value_kind: Literal["str", "int", "mixed"]
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class StateField:
     """A resolved dataclass field, in declaration order (inherited fields first)."""
@@ -315,7 +313,7 @@ class StateField:
     transient: bool
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DataclassInfo:
     """A resolved project dataclass (nested state, or an agent's own state)."""
@@ -328,7 +326,7 @@ class DataclassInfo:
     """ClassVars excluded; transient fields included (flagged)."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Param:
     """A resolved constructor or method parameter; `type` is None when unannotated."""
@@ -341,7 +339,7 @@ class Param:
     path: str
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Method:
     """A resolved public agent method."""
@@ -359,7 +357,7 @@ class Method:
 SnapshotKind = Literal["json", "binary", "none"]
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Agent:
     """A resolved agent: the declaration plus everything derived across modules."""
@@ -384,7 +382,7 @@ class Agent:
     """`@agent(state_version=N)` when a valid literal, else 1 (SPEC §10)."""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Project:
     """The scanned tree after resolution: agents plus every dataclass and enum they reach."""

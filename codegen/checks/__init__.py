@@ -5,8 +5,11 @@ from __future__ import annotations
 from ..diagnostics import Finding
 from ..model import Project
 from .agent import check_declaration, check_type_names
+from .common import merge_repeats
+from .determinism import check_determinism
 from .durability import check_durability
 from .http import check_http
+from .nested import check_nested_types
 from .signatures import check_signatures
 from .snapshot import check_snapshots
 
@@ -25,4 +28,6 @@ def run_checks(project: Project, golem_version: str = "1.6") -> list[Finding]:
         findings += check_signatures(agent, project)
         findings += check_http(agent)
         findings += check_durability(agent, project, golem_version)
-    return findings + check_type_names(project.agents)
+        findings += check_determinism(agent, project)
+    findings += check_type_names(project.agents) + check_nested_types(project)
+    return merge_repeats(findings)

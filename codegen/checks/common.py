@@ -3,18 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Finding
-from ..model import Agent, Anchor, ClassDef, MethodDef, ModuleScan, Option, Project, TypeRef
-from ..resolve.types import serialization_problems
+from ..model import (
+    Agent,
+    Anchor,
+    ClassDef,
+    DataclassInfo,
+    MethodDef,
+    ModuleScan,
+    Option,
+    Project,
+    StateField,
+    TypeRef,
+)
+from ..resolve.types import _children as children
 
 __all__ = [
+    "RESOURCES",
+    "Problem",
+    "declared_in",
     "describe_type_problems",
     "finding",
+    "is_resource",
+    "located_problems",
+    "merge_repeats",
     "method_file",
     "option",
     "own_and_base_classes",
 ]
+
+
+RESOURCES = (
+    "threading.",
+    "multiprocessing.",
+    "asyncio.",
+    "socket.",
+    "sqlite3.",
+    "subprocess.",
+    "io.",
+    "typing.IO",
+    "typing.TextIO",
+    "typing.BinaryIO",
+    "logging.",
+    "concurrent.futures.",
+    "http.client.",
+    "requests.",
+    "httpx.",
+    "aiohttp.",
+)
+"""Prefixes of types that hold a resource (a lock, a connection, a file): not state at all."""
+
+
+def is_resource(reason: str) -> bool:
+    """Whether a serialization problem is about a resource type, best left out with transient()."""
+    return reason.startswith(RESOURCES)
 
 
 def finding(agent: Agent, code: str, message: str, anchor: Anchor, path: str = "") -> Finding:
@@ -22,6 +66,33 @@ def finding(agent: Agent, code: str, message: str, anchor: Anchor, path: str = "
     where = path or agent.scan.path
     suppress = agent.decl.anchor if where == agent.scan.path else None
     return Finding(code, f"{agent.cls.name}: {message}", where, anchor, suppress_anchor=suppress)
+
+
+def merge_repeats(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: the same report at the same place for several agents (a base
+    class's member they all inherit) becomes one, naming every agent (`A, B: message`)."""
+    groups: dict[tuple[str, str, Anchor | None, str], list[Finding]] = {}
+    for found in findings:
+        rest = found.message.partition(": ")[2]
+        groups.setdefault((found.code, found.path, found.anchor, rest), []).append(found)
+    merged = []
+    for (_, _, _, rest), group in groups.items():
+        first = group[0]
+        if len(group) == 1 or first.anchor is None:
+            merged += group if first.anchor is None else [first]
+            continue
+        owners = dict.fromkeys(f.message.partition(": ")[0] for f in group)
+        related = dict.fromkeys(r for f in group for r in f.related)
+        suppress = {f.suppress_anchor for f in group}
+        merged.append(
+            replace(
+                first,
+                message=f"{', '.join(owners)}: {rest}",
+                related=tuple(related),
+                suppress_anchor=first.suppress_anchor if len(suppress) == 1 else None,
+            )
+        )
+    return merged
 
 
 def option(options: tuple[Option, ...], name: str) -> Option | None:
@@ -34,11 +105,66 @@ def option(options: tuple[Option, ...], name: str) -> Option | None:
 
 
 def describe_type_problems(ref: TypeRef, project: Project, where: str) -> str:
-    """`reason` for a type that fails as a whole, else `at "path": reason; ...` for its parts."""
-    problems = serialization_problems(ref, project, where)
+    """`reason` for a type that fails as a whole, else `at "path": reason; ...` for its parts.
+    Problems inside project dataclasses are left out: checks/nested.py reports them once."""
+    problems = [p for p in located_problems(ref, project, where) if p.field is None]
     return "; ".join(
-        reason if path == where else f'at "{path}": {reason}' for path, reason in problems
+        p.reason if p.where == where else f'at "{p.where}": {p.reason}' for p in problems
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A part of a type that cannot be serialized, and the project dataclass field declaring it
+    (None when the annotation being checked holds it itself)."""
+
+    where: str
+    reason: str
+    owner: DataclassInfo | None = None
+    field: StateField | None = None
+    inner: str = ""
+    """The path below `field` (`[]`, `{key}`) or ""."""
+
+
+def located_problems(ref: TypeRef, project: Project, where: str) -> list[Problem]:
+    """Like `serialization_problems`, with the innermost dataclass field holding each problem.
+
+    The walk mirrors resolve.types.serialization_problems (paths `.field`, `[]`, `[0]`, `{key}`;
+    a recursive dataclass explored once) and keeps the field it entered last.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    stack: list[tuple[str, TypeRef, Problem]] = [(where, ref, Problem(where, ""))]
+    while stack:
+        path, current, owner = stack.pop()
+        if current.kind == "unsupported":
+            inner = path[len(owner.where) :] if owner.field is not None else ""
+            problems.append(Problem(path, current.reason, owner.owner, owner.field, inner))
+        elif current.kind == "dataclass" and current.name not in seen:
+            seen.add(current.name)
+            info = project.dataclasses.get(current.name)
+            if info is None:
+                problems.append(Problem(path, f"dataclass {current.name} was not resolved"))
+                continue
+            for f in reversed([f for f in info.fields if not f.transient]):
+                inner_path = f"{path}.{f.name}" if path else f.name
+                stack.append((inner_path, f.type, Problem(inner_path, "", info, f)))
+        elif current.kind == "enum" and current.name not in project.enums:
+            problems.append(Problem(path, f"enum {current.name} was not resolved"))
+        else:
+            stack.extend((p, r, owner) for p, r in reversed(children(path, current)))
+    return problems
+
+
+def declared_in(agent: Agent, project: Project, path: str, anchor: Anchor) -> ClassDef | None:
+    """The base class declaring a member the agent inherits from another class, else None."""
+    for scan, cls in own_and_base_classes(agent, project):
+        if cls is agent.cls:
+            continue
+        anchors = {f.anchor for f in cls.fields} | {m.anchor for m in cls.methods}
+        if scan.path == path and anchor in anchors:
+            return cls
+    return None
 
 
 def own_and_base_classes(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, ClassDef]]:

@@ -1,4 +1,4 @@
-"""GLM030-GLM033: misuse of the durability controls and non-deterministic calls in agent code.
+"""GLM030-GLM032: misuse of the durability controls (GLM033, non-deterministic calls: determinism.py).
 
 Callees are the qualified dotted names the scanner records (`time.time`, `self.items.append`,
 `runtime_stub.durable_call`); calls are recorded for the methods of agent classes only, so the
@@ -68,7 +68,7 @@ def durable_stand_in(callee: str) -> str | None:
 
 
 def check_durability(agent: Agent, project: Project, golem_version: str = "1.6") -> list[Finding]:
-    """GLM030-GLM033 over every method the agent class itself defines (migrations aside)."""
+    """GLM030-GLM032 over every method the agent class itself defines (migrations aside)."""
     effects = EffectModel(agent, project)
     findings: list[Finding] = []
     for method in agent.cls.methods:
@@ -99,7 +99,7 @@ def _region(
 def _call(
     agent: Agent, method: MethodDef, call: CallSite, effects: EffectModel, golem_version: str
 ) -> list[Finding]:
-    """GLM031 / GLM032 for control misuse, GLM033 for non-deterministic calls (durable agents)."""
+    """GLM031 / GLM032 for control misuse."""
     name = effects.normalize(call.name)
     where = f'in method "{method.name}"'
     if name == "runtime_stub.persistence_level":
@@ -114,9 +114,10 @@ def _call(
             return [finding(agent, "GLM031", message, call.anchor)]
         if level.endswith("PersistenceLevel.PERSIST_NOTHING"):
             message = (
-                f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where} turns off the "
-                "oplog: after a crash those effects are neither replayed nor known; it is a knob "
-                "for library authors — to cut replay cost, set snapshotting on the agent instead"
+                f"persistence_level(PersistenceLevel.PERSIST_NOTHING) {where}: the oplog entries "
+                "are still written, but replay does not use them, so after a crash those calls run "
+                "again (effects may repeat, results may differ); it is a knob for library "
+                "authors — to cut replay cost, set snapshotting on the agent instead"
             )
             return [finding(agent, "GLM031", message, call.anchor)]
     if name == "runtime_stub.idempotence_mode" and _first(call, ENABLED) == "True":
@@ -125,14 +126,7 @@ def _call(
             "it (use idempotence_mode(False) only around calls that must not be retried)"
         )
         return [finding(agent, "GLM032", message, call.anchor)]
-    stand_in = durable_stand_in(name)
-    if stand_in is None or agent.mode == "ephemeral":
-        return []
-    message = (
-        f"{name}() {where} is not deterministic: replaying the agent after a crash would see "
-        f"another value; use the durable stand-in {stand_in}"
-    )
-    return [finding(agent, "GLM033", message, call.anchor)]
+    return []  # GLM033: checks/determinism.py
 
 
 def _first(call: CallSite, keyword: str) -> str:

@@ -11,7 +11,8 @@ A call is *in-memory* (no external effect) when its callee is:
 * a constructor of a project dataclass or enum;
 * a durable stand-in or control of the runtime (`now`, `random`, `uuid4`, `persistence_level`, ...):
   durable, but not an effect on the outside world;
-* a private or public method of the agent class (`self.helper()`) whose own calls are all in-memory.
+* a private or public method of the agent class or of a base class, in any module of the tree
+  (`self.helper()`), whose own calls are all in-memory.
 
 Everything else counts as external: `runtime_stub.durable_call`, functions of other modules and of
 this module, methods of imported objects, calls through expressions the scanner cannot name.
@@ -21,7 +22,8 @@ a container and counts as in-memory.
 
 from __future__ import annotations
 
-from ..model import Agent, CallSite, MethodDef, Project
+from ..model import Agent, CallSite, MethodDef, ModuleScan, Project
+from .common import own_and_base_classes
 
 __all__ = ["EffectModel"]
 
@@ -188,7 +190,10 @@ class EffectModel:
     def __init__(self, agent: Agent, project: Project) -> None:
         self._module = agent.scan.module
         self._imported = {qualified for _, qualified in agent.scan.imports}
-        self._methods = {m.name: m for m in agent.cls.methods}
+        self._methods: dict[str, tuple[MethodDef, ModuleScan]] = {}
+        for scan, cls in own_and_base_classes(agent, project):  # the nearest definition wins
+            for method in cls.methods:
+                self._methods.setdefault(method.name, (method, scan))
         self._fields = {f.name: f.type.kind for f in agent.state.fields} if agent.state else {}
         self._project = project
         self._visiting: set[str] = set()
@@ -221,8 +226,8 @@ class EffectModel:
 
     def _self_call(self, parts: list[str]) -> bool:
         if len(parts) == 1:
-            method = self._methods.get(parts[0])
-            return method is None or self._method_external(method)
+            found = self._methods.get(parts[0])
+            return found is None or self._method_external(*found)
         if parts[-1] not in CONTAINER_METHODS:
             return True
         kind = self._fields.get(parts[0])
@@ -240,11 +245,16 @@ class EffectModel:
             return True  # reached through an import: another module's function or object
         return local.rpartition(".")[2] not in CONTAINER_METHODS
 
-    def _method_external(self, method: MethodDef) -> bool:
+    def _method_external(self, method: MethodDef, scan: ModuleScan) -> bool:
+        """Whether a method of the agent or of a base class (whose calls are named in its own
+        module, maybe another) may have an external effect."""
         if method.name in self._visiting:
             return False
         self._visiting.add(method.name)
+        home = self._module, self._imported
+        self._module, self._imported = scan.module, {q for _, q in scan.imports}
         try:
             return any(self.external(call) for call in method.calls)
         finally:
+            self._module, self._imported = home
             self._visiting.discard(method.name)

@@ -7,13 +7,17 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Finding
-from ..model import Agent, EndpointDef, Method, Option
+from ..model import Agent, EndpointDef, Method, Option, Param
 from .agent import not_literal, unknown_option
 from .common import finding, option
 
 __all__ = ["VERBS", "check_http", "path_problems", "path_variables"]
 
 VERBS = ("get", "post", "put", "delete", "patch")
+NOT_IN_PATH = frozenset(
+    {"list", "set", "frozenset", "tuple", "tuple_var", "dict", "dataclass", "bytes"}
+)
+"""Constructor parameter kinds that one path segment cannot carry."""
 STARS = ("*", "**")
 """Option names of `*args`/`**kwargs` arguments, which may hold any verb."""
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
@@ -88,6 +92,8 @@ class _Mount:
     present: bool
     variables: tuple[str, ...] | None
     """None when the mount is malformed (then GLM021/GLM022 are not checked)."""
+    misspelled: frozenset[str] = frozenset()
+    """Parameters a mount variable misspells: GLM021 says did-you-mean, no GLM022 for them."""
 
 
 def _mount(agent: Agent) -> tuple[_Mount, list[Finding]]:
@@ -101,18 +107,32 @@ def _mount(agent: Agent) -> tuple[_Mount, list[Finding]]:
         return _Mount(True, True, None), [malformed]
     variables = path_variables(str(given.value))
     names = {p.name for p in agent.constructor}
-    findings = [
-        finding(
-            agent,
-            "GLM021",
-            f'mount variable "{{{name}}}" is not a constructor parameter (parameters: '
-            f"{', '.join(sorted(names)) or 'none'}); rename it or add the parameter",
-            given.anchor,
-        )
-        for name in variables
-        if name not in names
-    ]
-    return _Mount(True, True, tuple(variables)), findings
+    unbound = [p.name for p in agent.constructor if p.name not in variables]
+    findings = []
+    misspelled: set[str] = set()
+    for name in variables:
+        if name in names:
+            continue
+        meant = _spelled_alike(name, [n for n in unbound if n not in misspelled])
+        if meant is None:
+            fix = f"(parameters: {', '.join(sorted(names)) or 'none'}); rename it or add the parameter"
+        else:
+            misspelled.add(meant)
+            fix = f'(parameters: {", ".join(sorted(names))}); did you mean "{{{meant}}}"? rename it'
+        message = f'mount variable "{{{name}}}" is not a constructor parameter {fix}'
+        findings.append(finding(agent, "GLM021", message, given.anchor))
+    return _Mount(True, True, tuple(variables), frozenset(misspelled)), findings
+
+
+def _spelled_alike(variable: str, parameters: list[str]) -> str | None:
+    """The parameter a mount variable means when they differ only by spelling: case, `_`/`-`
+    (`{warehouseId}` / `warehouse_id`), else a close typo."""
+    folded = {name.replace("_", "").lower(): name for name in parameters}
+    key = variable.replace("_", "").replace("-", "").lower()
+    if key in folded:
+        return folded[key]
+    close = difflib.get_close_matches(variable, parameters, n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def _unbound(agent: Agent, mount: _Mount) -> list[Finding]:
@@ -129,7 +149,9 @@ def _unbound(agent: Agent, mount: _Mount) -> list[Finding]:
             param.path,
         )
         for param in agent.constructor
-        if param.name not in mount.variables and param.kind not in ("var_positional", "var_keyword")
+        if param.name not in mount.variables
+        and param.name not in mount.misspelled
+        and param.kind not in ("var_positional", "var_keyword")
     ]
 
 
@@ -166,7 +188,7 @@ def _endpoint(
     if mount.known and not mount.present:
         message = (
             f'@endpoint on method "{method.name}" but the agent has no mount; add one, e.g. '
-            f'@agent(mount="{_example_mount(agent)}"), or remove the @endpoint'
+            f'@agent(mount="{_example_mount(agent)}"), or remove the @endpoint{_not_in_path(agent)}'
         )
         findings.append(finding(agent, "GLM023", message, endpoint.anchor, path))
     if len(verbs) == 1 and verbs[0].literal:
@@ -177,12 +199,30 @@ def _endpoint(
 def _example_mount(agent: Agent) -> str:
     """A mount that would fit: the kebab-cased class name, then every constructor parameter."""
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", agent.cls.name)
-    variables = "".join(
-        f"/{{{p.name}}}"
-        for p in agent.constructor
-        if p.kind not in ("var_positional", "var_keyword")
-    )
+    variables = "".join(f"/{{{p.name}}}" for p in agent.constructor if _in_path(p))
     return "/" + "-".join(word.lower() for word in words or [agent.cls.name]) + variables
+
+
+def _in_path(param: Param) -> bool:
+    """Whether a constructor parameter can be a path variable (one segment: a scalar value)."""
+    if param.kind in ("var_positional", "var_keyword"):
+        return False
+    kind = param.type.kind if param.type is not None else "str"
+    if kind == "optional" and param.type is not None:
+        kind = param.type.args[0].kind
+    return kind not in NOT_IN_PATH
+
+
+def _not_in_path(agent: Agent) -> str:
+    """The note for constructor parameters a path cannot carry (the example leaves them out)."""
+    stars = ("var_positional", "var_keyword")
+    left = [p.name for p in agent.constructor if p.kind not in stars and not _in_path(p)]
+    if not left:
+        return ""
+    return (
+        f" ({', '.join(left)}: a collection or dataclass cannot be a path segment; make it a "
+        "method parameter instead)"
+    )
 
 
 def _endpoint_options(agent: Agent, endpoint: EndpointDef, path: str) -> list[Finding]:

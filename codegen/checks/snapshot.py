@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from runtime_stub.snapshotting import VALID_FORMS, Disabled, SnapshottingError, parse_snapshotting
 
-from ..diagnostics import Finding
+from ..diagnostics import Finding, Related
 from ..model import Agent, Anchor, MethodDef, Project, StateField, TypeExpr
-from ..resolve.types import state_problems
-from .common import finding, method_file, option
+from .common import declared_in, finding, is_resource, located_problems, method_file, option
 
-__all__ = ["check_snapshots"]
+__all__ = ["check_snapshots", "snapshots_automatically"]
 
 SAVE_SIGNATURE = "def save_snapshot(self) -> bytes"
 LOAD_SIGNATURE = "def load_snapshot(self, data: bytes) -> None"
@@ -17,16 +18,22 @@ BOTH_WAYS = (
     "make it serializable (or mark the field transient() to leave it out of the snapshot), "
     "or write save_snapshot/load_snapshot"
 )
+RESOURCE_FIRST = (
+    "it holds a resource, not state: mark the field transient() to leave it out of the snapshot "
+    "(it is rebuilt by the default after recovery), or write save_snapshot/load_snapshot"
+)
 
 
-def check_snapshots(agent: Agent, project: Project) -> list[Finding]:
-    """Every snapshot problem of one agent."""
+def check_snapshots(agent: Agent, project: Project, *, alone: bool = False) -> list[Finding]:
+    """Every snapshot problem of one agent. `alone` (the mypy plugin, which sees one agent class
+    and the snapshot codes only) keeps in GLM003 what the CLI reports once elsewhere: problems
+    inside project dataclasses (checks/nested.py) and constructor fields (GLM010)."""
     return [
         *_pairing(agent, project),
         *_save_signature(agent, project),
         *_load_signature(agent, project),
         *_snapshotting_value(agent),
-        *_state(agent, project),
+        *_state(agent, project, alone),
     ]
 
 
@@ -39,9 +46,14 @@ def _pairing(agent: Agent, project: Project) -> list[Finding]:
     missing, signature = (
         ("load_snapshot", LOAD_SIGNATURE) if load is None else ("save_snapshot", SAVE_SIGNATURE)
     )
+    other_way = (
+        f", or remove {present.name} to use automatic snapshots"
+        if agent.state is not None
+        else f" (removing {present.name} would not help: automatic snapshots need a @dataclass agent)"
+    )
     message = (
         f"{present.name} is defined but {missing} is not; a custom snapshot needs both: "
-        f"add `{signature}`, or remove {present.name} to use automatic snapshots"
+        f"add `{signature}`{other_way}"
     )
     return _findings(agent, project, present, "GLM001", [(present.anchor, message)])
 
@@ -133,7 +145,7 @@ def _snapshotting_value(agent: Agent) -> list[Finding]:
     return []
 
 
-def _snapshots_automatically(agent: Agent) -> bool:
+def snapshots_automatically(agent: Agent) -> bool:
     """Whether the agent asks for automatic snapshots (durable, valid non-disabled value, no pair)."""
     if agent.mode == "ephemeral" or agent.save_snapshot or agent.load_snapshot:
         return False
@@ -146,9 +158,9 @@ def _snapshots_automatically(agent: Agent) -> bool:
         return False
 
 
-def _state(agent: Agent, project: Project) -> list[Finding]:
+def _state(agent: Agent, project: Project, alone: bool) -> list[Finding]:
     """GLM003: automatic snapshots need a dataclass whose fields all serialize; one per field."""
-    if not _snapshots_automatically(agent):
+    if not snapshots_automatically(agent):
         return []
     value = agent.snapshotting
     if agent.state is None:
@@ -158,13 +170,34 @@ def _state(agent: Agent, project: Project) -> list[Finding]:
             "the state), or write save_snapshot/load_snapshot"
         )
         return [finding(agent, "GLM003", message, agent.cls.anchor)]
-    by_field: dict[StateField, list[tuple[str, str]]] = {}
-    for path, reason, field in state_problems(agent, project):
-        by_field.setdefault(field, []).append((path, reason))
-    return [
-        finding(agent, "GLM003", _field_message(value, field, problems), field.anchor, field.path)
-        for field, problems in by_field.items()
-    ]
+    params = set() if alone else {(p.path, p.anchor) for p in agent.constructor if p.type}
+    findings = []
+    for field in agent.state.fields:
+        if field.transient or (field.path, field.anchor) in params:
+            continue  # a constructor parameter: GLM010 reports its type, the one fix of both
+        problems = [
+            (p.where, p.reason)
+            for p in located_problems(field.type, project, field.name)
+            if alone or p.field is None  # else checks/nested.py reports it once
+        ]
+        if problems:
+            findings.append(
+                _field_finding(agent, project, field, _field_message(value, field, problems))
+            )
+    return findings
+
+
+def _field_finding(agent: Agent, project: Project, field: StateField, message: str) -> Finding:
+    """At the field; an inherited field at the agent's class name, the base's declaration as a
+    related location (the agent is what needs the snapshot, the base may serve other classes)."""
+    base = declared_in(agent, project, field.path, field.anchor)
+    if base is None:
+        return finding(agent, "GLM003", message, field.anchor, field.path)
+    note = Related(f'{base.name} declares the field "{field.name}" here', field.path, field.anchor)
+    inherited = message.replace(
+        f'"state.{field.name}"', f'"state.{field.name}" (inherited from {base.name})', 1
+    )
+    return replace(finding(agent, "GLM003", inherited, agent.cls.anchor), related=(note,))
 
 
 def _field_message(value: str, field: StateField, problems: list[tuple[str, str]]) -> str:
@@ -173,5 +206,5 @@ def _field_message(value: str, field: StateField, problems: list[tuple[str, str]
     )
     return (
         f'field "state.{field.name}" cannot be saved in a snapshot (snapshotting="{value}"): '
-        f"{details} — {BOTH_WAYS}"
+        f"{details} — {RESOURCE_FIRST if all(is_resource(r) for _, r in problems) else BOTH_WAYS}"
     )

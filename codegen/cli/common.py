@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import api
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, unscanned_hint
 from ..discovery import GOLEM_VERSIONS, Config, load_config, read_config
 
 if TYPE_CHECKING:
@@ -147,4 +147,4 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
         message = f"Found {errors} error(s) and {warnings} warning(s) in {files} {noun}."
     else:
         message = f"All checks passed ({files} {noun})."
-    click.echo(message, err=True)
+    click.echo(message + unscanned_hint(diagnostics), err=True)

@@ -24,6 +24,17 @@ def as_record(d: Diagnostic) -> dict[str, object]:
     }
     record["fixable"] = d.fix is not None
     record["fix"] = None if d.fix is None else fix_record(d.fix)
+    record["related"] = [
+        {
+            "message": r.message,
+            "path": r.path,
+            "line": r.line,
+            "column": r.column,
+            "end_line": r.end_line,
+            "end_column": r.end_column,
+        }
+        for r in d.related
+    ]
     return record
 
 

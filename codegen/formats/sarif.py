@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from ..diagnostics import TOOL_NAME, Diagnostic, Fix, Rule, sorted_diagnostics
+from ..diagnostics import TOOL_NAME, Diagnostic, Fix, RelatedLocation, Rule, sorted_diagnostics
 
 __all__ = ["artifact_uri", "format_sarif", "project_root"]
 
@@ -146,7 +146,27 @@ def _sarif_result(
     }
     if d.fix is not None:
         result["fixes"] = [_sarif_fix(artifact, d.fix)]
+    if d.related:
+        result["relatedLocations"] = [
+            _sarif_related(r, i, root) for i, r in enumerate(d.related, 1)
+        ]
     return result
+
+
+def _sarif_related(r: RelatedLocation, index: int, root: Path) -> dict[str, object]:
+    """A SARIF related location (ids count from 1, as message links `[text](1)` expect)."""
+    region = {
+        "startLine": r.line,
+        "startColumn": r.column,
+        "endLine": r.end_line,
+        "endColumn": r.end_column,
+    }
+    uri, relative = _located(r.path, root)
+    artifact: dict[str, object] = {"uri": uri}
+    if relative:
+        artifact["uriBaseId"] = ROOT_ID
+    physical = {"artifactLocation": artifact, "region": region}
+    return {"id": index, "physicalLocation": physical, "message": {"text": r.message}}
 
 
 def _sarif_fix(artifact: dict[str, object], fix: Fix) -> dict[str, object]:

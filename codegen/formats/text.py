@@ -14,17 +14,24 @@ FIXABLE = "[*]"
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
-    """`path:line:column: CODE [*] [severity] message`, one per line, sorted; "" when there is
-    nothing. The `[*]` marker is there when the diagnostic carries a fix."""
+    """`path:line:column: CODE [*] [severity] message`, one per line, sorted, each followed by its
+    `note:` lines; "" when there is nothing. `[*]` marks a diagnostic that carries a fix."""
     return "".join(
         f"{d.path}:{d.line}:{d.column}: {d.code}{_marker(d)} [{d.severity.value}] "
-        f"{_one_line(d.message)}\n"
+        f"{_one_line(d.message)}\n" + _notes(d)
         for d in sorted_diagnostics(diagnostics)
     )
 
 
 def _marker(d: Diagnostic) -> str:
     return f" {FIXABLE}" if d.fix is not None else ""
+
+
+def _notes(d: Diagnostic) -> str:
+    """One `path:line:column: note: ...` line per related location, after its diagnostic."""
+    return "".join(
+        f"{r.path}:{r.line}:{r.column}: note: {_one_line(r.message)}\n" for r in d.related
+    )
 
 
 def _one_line(message: str) -> str:

@@ -16,17 +16,21 @@ from ..model import (
     Project,
     SnapshotKind,
 )
-from .symbols import ClassSym, ModuleLoader, SymbolTable
+from .helpers import Helpers
+from .symbols import BrokenModules, ClassSym, ModuleLoader, SymbolTable
 from .types import TypeResolver, state_problems
 
-__all__ = ["ModuleLoader", "resolve"]
+__all__ = ["BrokenModules", "ModuleLoader", "resolve"]
 
 SNAPSHOT_METHODS = ("save_snapshot", "load_snapshot")
 
 
-def resolve(scans: Sequence[ModuleScan], load: ModuleLoader) -> Project:
-    """Agents of `scans` (in scan order, classes in file order) plus every dataclass/enum they reach."""
-    symbols = SymbolTable(scans, load)
+def resolve(
+    scans: Sequence[ModuleScan], load: ModuleLoader, broken: BrokenModules = None
+) -> Project:
+    """Agents of `scans` (in scan order, classes in file order) plus every dataclass/enum they reach;
+    names into `broken` modules (that did not scan) say so instead of "not in the tree"."""
+    symbols = SymbolTable(scans, load, broken)
     types = TypeResolver(symbols)
     drafts = [
         _agent(ClassSym(scan, cls), cls.agent, symbols, types)
@@ -35,9 +39,24 @@ def resolve(scans: Sequence[ModuleScan], load: ModuleLoader) -> Project:
         if cls.agent is not None
     ]
     types.drain()
+    _load_helpers(drafts, symbols)
     reached = Project((), (), types.dataclasses, types.enums)
     agents = tuple(replace(a, snapshot_kind=_snapshot_kind(a, reached)) for a in drafts)
     return Project(symbols.scans, agents, types.dataclasses, types.enums)
+
+
+def _load_helpers(agents: Sequence[Agent], symbols: SymbolTable) -> None:
+    """Load the modules of the helpers agent code calls (methods and field factories), so that
+    the checks find them among the Project's scans (GLM033 follows them)."""
+    helpers = Helpers(symbols.module)
+    for agent in agents:
+        calls = [call for method in agent.cls.methods for call in method.calls]
+        sites = [(calls, agent.scan)]
+        for sym in symbols.mro(ClassSym(agent.scan, agent.cls)):
+            sites.append(([c for f in sym.cls.fields for c in f.factory_calls], sym.scan))
+        for found, home in sites:
+            for _ in helpers.reached(found, home):
+                pass
 
 
 def _agent(sym: ClassSym, decl: AgentDecl, symbols: SymbolTable, types: TypeResolver) -> Agent:

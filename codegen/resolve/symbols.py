@@ -9,7 +9,7 @@ understand.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,6 +17,8 @@ from ..model import AliasDef, ClassDef, EnumInfo, FieldDef, ModuleScan, TypeExpr
 
 ModuleLoader = Callable[[str], ModuleScan | None]
 """Returns the scan of a module of the scanned tree by dotted name, or None outside the tree."""
+BrokenModules = Mapping[str, str] | None
+"""Modules of the tree that could not be scanned -> why (`` `a/b.py` has a syntax error``)."""
 
 KNOWN_MODULES = frozenset(
     {
@@ -97,8 +99,11 @@ def _is_dotted_name(name: str) -> bool:
 class SymbolTable:
     """Looks names up across the modules of the tree, loading modules on first use."""
 
-    def __init__(self, scans: Sequence[ModuleScan], load: ModuleLoader) -> None:
+    def __init__(
+        self, scans: Sequence[ModuleScan], load: ModuleLoader, broken: BrokenModules = None
+    ) -> None:
         self._load = load
+        self._broken = {} if broken is None else broken
         self._modules: dict[str, ModuleScan | None] = {}
         for scan in scans:
             self._modules.setdefault(scan.module, scan)
@@ -145,6 +150,8 @@ class SymbolTable:
             if "." not in name or not _is_dotted_name(name):
                 return MissingSym(f"unknown name {name}")
             found = self._split(name, home)
+            if isinstance(found, MissingSym):
+                return found
             if found is None:
                 return ExternalSym(name, known=False)
             scan, head, rest = found
@@ -159,13 +166,18 @@ class SymbolTable:
 
     def _split(
         self, name: str, home: ModuleScan | None
-    ) -> tuple[ModuleScan, str, tuple[str, ...]] | None:
-        """The longest module prefix of `name` in the tree, the next part, and the parts after it."""
+    ) -> tuple[ModuleScan, str, tuple[str, ...]] | MissingSym | None:
+        """The longest module prefix of `name` in the tree, the next part, and the parts after it;
+        a MissingSym when that prefix is a module of the tree that could not be scanned."""
         parts = name.split(".")
         for end in range(len(parts) - 1, 0, -1):
-            scan = self.module(".".join(parts[:end]), home)
+            module = ".".join(parts[:end])
+            scan = self.module(module, home)
             if scan is not None:
                 return scan, parts[end], tuple(parts[end + 1 :])
+            if module in self._broken:
+                reason = f"cannot resolve `{name}`: {self._broken[module]} (fix it first)"
+                return MissingSym(reason)
         return None
 
     def _star_target(self, scan: ModuleScan, head: str) -> str | None:
@@ -342,6 +354,11 @@ def _first_seen(*groups: Iterable[ClassSym]) -> tuple[ClassSym, ...]:
 
 def enum_info(sym: ClassSym, flavor: EnumFlavor) -> EnumInfo | str:
     """The members and value kind of a project enum, or the reason it cannot be encoded."""
+    if flavor == "flag":  # Perm.R | Perm.W has the value 3, which no member has
+        return (
+            f"enum {sym.cls.name} is an enum.Flag: a combination of members is not a member, so "
+            "it cannot be decoded by value; use a plain Enum and a set of its members instead"
+        )
     members: list[tuple[str, str | int]] = []
     last_int: int | None = None
     for name, written in sym.cls.enum_members:

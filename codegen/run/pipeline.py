@@ -25,17 +25,17 @@ from ..discovery import Config, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
 from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
+from .locate import START, related_locations, rescan
 from .pool import scan_entry
 
 if TYPE_CHECKING:
-    from ..scan.module import ScannedFile
+    pass
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
 
 RUNTIME_MARK = b"runtime_stub"
 PARALLEL_THRESHOLD = 64
 """Below this many files to parse, worker start-up (a libcst import each) costs more than it saves."""
-START = Span(1, 1, 1, 1)
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
 
@@ -88,6 +88,8 @@ class Run:
         """(path, line, entry) of each suppression that suppressed a finding (GLM902)."""
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
+        self.broken: dict[str, str] = {}
+        """Modules that did not scan (GLM900/GLM901) -> why, for the messages that need them."""
 
     # ----------------------------------------------------------------------- whole runs
 
@@ -153,7 +155,7 @@ class Run:
             return Project(scans=(), agents=())
         from ..resolve.project import resolve
 
-        return resolve(scans, self._load_module)
+        return resolve(scans, self._load_module, self.broken)
 
     def _check_decodable(self, data: bytes, display: str) -> None:
         """Files that are not parsed are still decoded: GLM901 is reported for every file."""
@@ -190,7 +192,7 @@ class Run:
         for (key, _, display, _), entry in zip(misses, scanned, strict=True):
             self.cache.put(key, entry)
             self._entries[display] = (key, entry)
-        return [self._accept(self._entries[display][1]) for _, display, _ in batch]
+        return [self._accept(self._entries[display][1], module) for _, display, module in batch]
 
     def _scan_misses(
         self, misses: Sequence[tuple[str, bytes, str, str]], progress: Progress | None
@@ -215,9 +217,12 @@ class Run:
                 counter.done()
             return entries
 
-    def _accept(self, entry: CacheEntry) -> ModuleScan | None:
-        if entry.failure is not None:
-            self.failures.append(entry.failure)
+    def _accept(self, entry: CacheEntry, module: str) -> ModuleScan | None:
+        failure = entry.failure
+        if failure is not None:
+            self.failures.append(failure)
+            problem = "has a syntax error" if failure.code == "GLM900" else "cannot be read"
+            self.broken.setdefault(module, f"`{failure.path}` {problem}")
         return entry.scan
 
     def _load_module(self, module: str) -> ModuleScan | None:
@@ -274,6 +279,7 @@ class Run:
                     span.end_column,
                     severity_of(finding.code, self.config.golem_version),
                     finding.message,
+                    related_locations(finding, spans),
                 )
             )
         return tuple(sorted(result, key=sort_key))
@@ -284,6 +290,9 @@ class Run:
             for anchor in (finding.anchor, finding.suppress_anchor):
                 if anchor is not None and anchor >= 0:
                     wanted.setdefault(finding.path, set()).add(anchor)
+            for other in finding.related:
+                if other.anchor is not None and other.anchor >= 0:
+                    wanted.setdefault(other.path, set()).add(other.anchor)
         spans: dict[tuple[str, int | None], Span] = {}
         for path, anchors in sorted(wanted.items()):
             located = self._spans_of(path)
@@ -297,7 +306,7 @@ class Run:
             return entry.spans
         scanned = None
         if path in self.sources and entry.scan is not None:
-            scanned = _rescan(self.sources[path], path, entry.scan.module)
+            scanned = rescan(self.sources[path], path, entry.scan.module)
         if scanned is None:
             return {}
         from ..scan.positions import locate
@@ -381,10 +390,3 @@ def _bytes_or_empty(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
-
-
-def _rescan(data: bytes, display: str, module: str) -> ScannedFile | None:
-    from ..scan.module import ScannedFile, scan_source
-
-    outcome = scan_source(data, display, module)
-    return outcome if isinstance(outcome, ScannedFile) else None

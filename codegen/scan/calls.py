@@ -17,9 +17,11 @@ from ..model import AtomicRegion, CallSite
 from .context import Context
 from .names import canonical, dotted_parts, import_bindings
 
-__all__ = ["ATOMICALLY", "scan_calls"]
+__all__ = ["ATOMICALLY", "scan_body_calls", "scan_calls", "scan_expression_calls"]
 
 ATOMICALLY = "runtime_stub.atomically"
+DURABLE_CALL = "runtime_stub.durable_call"
+_DURABLE_CALLS = frozenset({DURABLE_CALL, "runtime_stub.durability.durable_call"})
 _SKIPPED = frozenset(
     {
         "asname",
@@ -90,10 +92,12 @@ def _fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
 
 @dataclasses.dataclass(slots=True)
 class _Marker:
-    """Where the body of a `with atomically():` block starts (`opens`) or ends (`closes`)."""
+    """Where the body of a `with atomically():` block starts (`opens`) or ends (`closes`), or
+    where the arguments of a `durable_call(...)` start (`shield` 1) or end (`shield` -1)."""
 
     opens: list[list[CallSite]]
     closes: int = 0
+    shield: int = 0
 
 
 Stack = list[cst.CSTNode | _Marker]
@@ -108,6 +112,8 @@ class _Walker:
         self.calls: list[CallSite] = []
         self.active: list[list[CallSite]] = []
         self.regions: list[tuple[list[CallSite], int]] = []
+        self.shield = 0
+        """How many `durable_call(...)` argument lists the walk is inside."""
         self._visits: dict[type, Callable[[Any, Stack], bool]] = {
             cst.Call: self._call,
             cst.With: self._with,
@@ -124,6 +130,7 @@ class _Walker:
             if isinstance(node, _Marker):  # a plain class: no slow ABC check
                 self.active.extend(node.opens)
                 del self.active[len(self.active) - node.closes :]
+                self.shield += node.shield
                 continue
             visit = self._visits.get(type(node))
             if visit is None or visit(node, stack):
@@ -141,11 +148,17 @@ class _Walker:
                 args.append(self._arg(arg.value))
             else:
                 keywords.append((arg.keyword.value, self._arg(arg.value)))
-        site = CallSite(name, tuple(args), self.ctx.record(node), tuple(keywords))
+        anchor = self.ctx.record(node)
+        site = CallSite(name, tuple(args), anchor, tuple(keywords), durable=self.shield > 0)
         self.calls.append(site)
         for region in self.active:
             region.append(site)
-        return True
+        if name not in _DURABLE_CALLS:
+            return True
+        stack.append(_Marker([], shield=-1))  # its arguments run once; replay reads the result
+        _push_children(node, stack)
+        stack.append(_Marker([], shield=1))
+        return False
 
     def _arg(self, value: cst.BaseExpression) -> str:
         """An argument's value: qualified dotted name, literal source text, or ""."""
@@ -252,3 +265,21 @@ def scan_calls(
     walker.walk(node.body)
     regions = tuple(AtomicRegion(tuple(calls), anchor) for calls, anchor in walker.regions)
     return tuple(walker.calls), regions
+
+
+def scan_body_calls(ctx: Context, node: cst.FunctionDef) -> tuple[CallSite, ...]:
+    """Every call in the body of a module-level function (a helper agent methods may call)."""
+    walker = _Walker(ctx)
+    walker.walk(node.body)
+    return tuple(walker.calls)
+
+
+def scan_expression_calls(ctx: Context, expr: cst.BaseExpression) -> tuple[CallSite, ...]:
+    """What evaluating `expr()` calls: `expr` itself when it is a dotted name (a bare callable,
+    anchored at the name), else the calls inside it (a lambda's body)."""
+    parts = dotted_parts(expr)
+    if parts is not None:
+        return (CallSite(ctx.table.callee(parts), (), ctx.record(expr)),)
+    walker = _Walker(ctx)
+    walker.walk(expr)
+    return tuple(walker.calls)

@@ -9,6 +9,7 @@ import libcst as cst
 
 from ..model import (
     AgentDecl,
+    CallSite,
     ClassDef,
     EndpointDef,
     FieldDef,
@@ -19,7 +20,7 @@ from ..model import (
     TypeExpr,
 )
 from .annotations import TypeReader
-from .calls import ATOMICALLY, scan_calls
+from .calls import ATOMICALLY, scan_calls, scan_expression_calls
 from .context import Context, literal_value
 from .names import dotted_parts
 
@@ -156,6 +157,7 @@ class ClassScanner:
         classvar = annotation.kind in ("name", "generic") and annotation.name in CLASSVARS
         has_default = node.value is not None
         factory = transient = False
+        factory_calls: tuple[CallSite, ...] = ()
         init = True
         value = node.value
         if isinstance(value, cst.Call):
@@ -163,6 +165,8 @@ class ClassScanner:
             if callee in (FIELD, TRANSIENT):
                 keywords = _keywords(value)
                 factory = "default_factory" in keywords
+                if factory:
+                    factory_calls = scan_expression_calls(self.ctx, keywords["default_factory"])
                 has_default = factory or "default" in keywords
                 transient = callee == TRANSIENT
                 if "init" in keywords:
@@ -180,6 +184,7 @@ class ClassScanner:
             kw_only,
             transient,
             classvar,
+            factory_calls,
         )
 
     def _enum_members(self, node: cst.Assign) -> list[tuple[str, LiteralValue]]:
@@ -222,7 +227,7 @@ class ClassScanner:
                 kind = "property"
         params = self._params(node.params, skip_first=kind != "static")
         returns = self.types.convert(node.returns.annotation) if node.returns else None
-        calls, regions = scan_calls(ctx, node, atomic) if is_agent else ((), ())
+        calls, regions = scan_calls(ctx, node, atomic)  # bases of agents too (GLM030)
         return MethodDef(
             name=node.name.value,
             params=params,

@@ -16,9 +16,10 @@ from typing import Any
 import libcst as cst
 
 from ..diagnostics import Finding
-from ..model import AliasDef, ClassDef, ModuleScan
+from ..model import AliasDef, ClassDef, FunctionDef, ModuleScan
 from .aliases import AliasScanner
 from .annotations import TypeReader
+from .calls import scan_body_calls
 from .classes import ClassScanner
 from .context import Context, literal_value
 from .names import ImportTable
@@ -88,6 +89,7 @@ def _scan(tree: cst.Module, source: bytes, path: str, module: str) -> ScannedFil
         mentions_runtime=RUNTIME_MARK in source,
         stars=tuple(table.stars),
         exports=statements.exports,
+        functions=tuple(statements.functions),
     )
     return ScannedFile(scan, tree, tuple(ctx.nodes))
 
@@ -112,16 +114,19 @@ class _Statements:
     def __init__(self, ctx: Context, body: Block) -> None:
         types = TypeReader(ctx)
         self.table = ctx.table
+        self.ctx = ctx
         self.class_scanner = ClassScanner(ctx, types)
         self.alias_scanner = AliasScanner(ctx, types)
         self.classes: list[ClassDef] = []
         self.aliases: list[AliasDef] = []
+        self.functions: list[FunctionDef] = []
         self.exports: tuple[str, ...] | None = None
         """The literal `__all__` so far; None when absent or computed."""
         self._unconditional = {s.name.value for s in body if type(s) is cst.ClassDef}
         self._defined: set[str] = set()
         self._statements: dict[type, Callable[[Any, bool], None]] = {
             cst.ClassDef: self._class,
+            cst.FunctionDef: self._function,
             cst.SimpleStatementLine: self._line,
             cst.If: self._branches,
             cst.Try: self._branches,
@@ -155,6 +160,12 @@ class _Statements:
             return
         self._defined.add(name)
         self.classes.append(self.class_scanner.scan(node))
+
+    def _function(self, node: cst.FunctionDef, conditional: bool) -> None:
+        """A top-level function: its calls, in case an agent method calls it (GLM033)."""
+        if not conditional:
+            calls = scan_body_calls(self.ctx, node)
+            self.functions.append(FunctionDef(node.name.value, calls, self.ctx.record(node.name)))
 
     def _line(self, statement: cst.SimpleStatementLine, conditional: bool) -> None:
         if conditional:

@@ -220,8 +220,21 @@ def format_entry(entry: OplogEntry) -> str:
     """One entry as `golem agent oplog` prints it: `#00021:`, a headline, then indented fields."""
     render = _RENDER.get(entry.kind)
     body = render(entry.data) if render else [entry.kind.upper()]
-    headline, *fields = body
+    headline, *fields = (_contained(line) for line in body)
     return "\n".join([f"#{entry.index:05}:", headline, _field("at", format_at(entry.at)), *fields])
+
+
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F) if code != 0x09}
+"""C0 controls (tab aside) and DEL, shown escaped: a value must not move the terminal's cursor."""
+
+
+def _contained(line: str) -> str:
+    """One rendered line whose value may span lines (an error message, a method name): its
+    continuation lines are indented under the value column and control characters escaped, so
+    that no line of a value can pass for an entry header (`#00007:`) or a field."""
+    first, *rest = line.splitlines() or [""]
+    parts = [first, *(" " * _VALUE_COLUMN + part for part in rest)]
+    return "\n".join(part.translate(_CONTROLS) for part in parts)
 
 
 def format_oplog(entries: Iterable[OplogEntry]) -> str:

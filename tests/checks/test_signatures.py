@@ -154,10 +154,19 @@ def test_types_from_other_modules_of_the_tree(tree: Tree) -> None:
         """
     tree.write({"lib/__init__.py": "", "lib/shapes.py": shapes, "lib/agents.py": agents})
     found = tree.check()
-    assert [(d.line, d.code) for d in found] == [(9, "GLM010"), (12, "GLM011"), (12, "GLM011")]
-    assert 'at "box.corners[0]": ' in found[0].message
-    assert 'method "add" returns unsupported type shapes.Point' in found[1].message
-    assert 'method "add" parameter "box"' in found[2].message
+    where = [(d.path, d.line, d.code) for d in found]
+    assert where == [("lib/agents.py", 12, "GLM011"), ("lib/shapes.py", 10, "GLM010")]
+    assert 'method "add" returns unsupported type shapes.Point' in found[0].message
+    nested = found[1]  # one report at Box.corners, for every signature that reaches it
+    assert nested.message.startswith('Box.corners: field "corners" of dataclass Box')
+    assert 'DrawingAgent constructor parameter "box" (box.corners[0], box.corners[1])' in (
+        nested.message
+    )
+    assert 'DrawingAgent.add parameter "box"' in nested.message
+    assert [(r.path, r.line) for r in nested.related] == [
+        ("lib/agents.py", 9),
+        ("lib/agents.py", 12),
+    ]
 
 
 def test_methods_inherited_from_another_module_are_reported_there(tree: Tree) -> None:

@@ -229,12 +229,13 @@ def test_glm003_across_modules_names_the_nested_path(tree: Tree) -> None:
             items: list[Item] = field(default_factory=list, init=False)
         """
     tree.write({"shop/__init__.py": "", "shop/models.py": models, "shop/cart.py": cart})
-    (found,) = tree.check()
-    assert (found.path, found.code, found.line) == ("shop/cart.py", "GLM003", 12)
-    assert '"state.items[].owner": ' in found.message
+    (found,) = tree.check()  # at the nested field, which is what to fix; the agent's as a note
+    assert (found.path, found.code, found.line) == ("shop/models.py", "GLM003", 11)
+    assert 'CartAgent field "state.items" (items[].owner)' in found.message
+    assert [(r.path, r.line) for r in found.related] == [("shop/cart.py", 12)]
 
 
-def test_glm003_for_an_inherited_field_points_at_the_base_module(tree: Tree) -> None:
+def test_glm003_for_an_inherited_field_is_on_the_agent_with_the_base_as_a_note(tree: Tree) -> None:
     base = """\
         from dataclasses import dataclass, field
         from threading import Lock
@@ -259,8 +260,10 @@ def test_glm003_for_an_inherited_field_points_at_the_base_module(tree: Tree) -> 
         """
     tree.write({"app/__init__.py": "", "app/base.py": base, "app/agents.py": agents})
     (found,) = tree.check()
-    assert (found.path, found.line, found.code) == ("app/base.py", 7, "GLM003")
-    assert found.message.startswith('LedgerAgent: field "state.lock"')
+    assert (found.path, found.line, found.code) == ("app/agents.py", 10, "GLM003")
+    assert found.message.startswith('LedgerAgent: field "state.lock" (inherited from Guarded)')
+    assert "mark the field transient() to leave it out" in found.message.split(" — ")[1][:90]
+    assert [(r.path, r.line, r.column) for r in found.related] == [("app/base.py", 7, 5)]
 
 
 @pytest.mark.parametrize(

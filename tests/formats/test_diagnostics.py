@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,15 @@ from hypothesis import strategies as st
 
 from codegen.api import check
 from codegen.checks.rules import RULES, selector_problem
-from codegen.diagnostics import Diagnostic, Severity, comment_of, selected, suppressed
+from codegen.diagnostics import (
+    Diagnostic,
+    RelatedLocation,
+    Severity,
+    comment_of,
+    selected,
+    suppressed,
+    unscanned_hint,
+)
 from codegen.formats import format_github, format_json, format_sarif, format_text
 from codegen.formats.sarif import artifact_uri
 
@@ -21,6 +30,7 @@ FORMATTERS = (format_text, format_json, format_sarif, format_github)
 JSON_FIELDS = [
     *("code", "severity", "message", "path", "line", "column", "end_line", "end_column"),
     *("fixable", "fix"),
+    "related",
 ]
 
 
@@ -66,18 +76,18 @@ def test_every_format_is_deterministic_whatever_the_input_order(
         assert formatter(items) == formatter(shuffled) == formatter(iter(shuffled))
 
 
-def test_text_is_sorted_by_path_line_column_code() -> None:
+def test_text_lists_unscanned_files_first_then_by_path_line_column_code() -> None:
     lines = format_text(SAMPLE).splitlines()
-    assert [tuple(line.split(":")[:2]) for line in lines[:4]] == [
+    assert lines[0] == "pkg/sub dir/c.py:1:1: GLM900 [error] syntax error: 100% wrong, really: yes"
+    assert [tuple(line.split(":")[:2]) for line in lines[1:5]] == [
         ("a.py", "2"),
         ("a.py", "2"),
         ("a.py", "10"),
         ("b.py", "3"),
     ]
-    assert lines[0] == "a.py:2:7: GLM010 [error] m"
-    assert lines[1] == "a.py:2:7: GLM011 [error] m"
-    assert lines[3].startswith("b.py:3:1: GLM030 [warning] ")
-    assert lines[4] == "pkg/sub dir/c.py:1:1: GLM900 [error] syntax error: 100% wrong, really: yes"
+    assert lines[1] == "a.py:2:7: GLM010 [error] m"
+    assert lines[2] == "a.py:2:7: GLM011 [error] m"
+    assert lines[4].startswith("b.py:3:1: GLM030 [warning] ")
     assert format_text([]) == ""
     assert format_text(SAMPLE).endswith("\n")
 
@@ -87,10 +97,10 @@ def test_json_has_the_fields_of_the_spec_sorted_and_indented() -> None:
     assert text.endswith("]\n") and text.startswith('[\n  {\n    "code"')
     records = json.loads(text)
     assert [list(record) for record in records] == [JSON_FIELDS] * len(SAMPLE)
-    assert [(r["path"], r["line"], r["code"]) for r in records][:4] == ORDER
-    assert records[3]["severity"] == "warning" and records[0]["severity"] == "error"
-    assert records[4]["message"] == "syntax error: 100% wrong,\nreally: yes"
-    assert records[0]["end_column"] == 10 and records[0]["end_line"] == 2
+    assert [(r["path"], r["line"], r["code"]) for r in records][1:5] == ORDER
+    assert records[4]["severity"] == "warning" and records[1]["severity"] == "error"
+    assert records[0]["message"] == "syntax error: 100% wrong,\nreally: yes"
+    assert records[1]["end_column"] == 10 and records[1]["end_line"] == 2
     assert format_json([]) == "[]\n"
 
 
@@ -106,15 +116,15 @@ def test_sarif_has_one_run_one_rule_per_code_and_located_results() -> None:
         assert rule["fullDescription"]["text"] == RULES[rule["id"]].summary
         assert rule["defaultConfiguration"]["level"] == RULES[rule["id"]].severity.value
     results = run["results"]
-    assert [r["ruleId"] for r in results] == ["GLM010", "GLM011", "GLM003", "GLM030", "GLM900"]
+    assert [r["ruleId"] for r in results] == ["GLM900", "GLM010", "GLM011", "GLM003", "GLM030"]
     for result in results:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning") and result["message"]["text"]
-    location = results[2]["locations"][0]["physicalLocation"]
+    location = results[3]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "a.py"
     assert location["region"] == {"startLine": 10, "startColumn": 5, "endLine": 10, "endColumn": 8}
-    last = results[4]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert last == "pkg/sub%20dir/c.py"
+    first = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert first == "pkg/sub%20dir/c.py"
 
 
 def test_sarif_without_diagnostics_still_lists_the_rules() -> None:
@@ -133,11 +143,11 @@ def test_artifact_uris_are_relative_with_forward_slashes(monkeypatch: pytest.Mon
 
 def test_github_annotations_escape_data_and_properties() -> None:
     lines = format_github(SAMPLE).splitlines()
-    assert lines[0] == (
+    assert lines[0].endswith("::syntax error: 100%25 wrong,%0Areally: yes")
+    assert lines[1] == (
         "::error file=a.py,line=2,col=7,endLine=2,endColumn=10,title=golem-codegen (GLM010)::m"
     )
-    assert lines[3].startswith("::warning file=b.py,line=3,col=1,")
-    assert lines[4].endswith("::syntax error: 100%25 wrong,%0Areally: yes")
+    assert lines[4].startswith("::warning file=b.py,line=3,col=1,")
     odd = diag("we,ird:name.py", 1, 1, "GLM001", "a\r\nb")
     assert format_github([odd]) == (
         "::error file=we%2Cird%3Aname.py,line=1,col=1,endLine=1,endColumn=4,"
@@ -231,3 +241,32 @@ def test_the_example_project_is_clean_in_every_format(monkeypatch: pytest.Monkey
     assert result.diagnostics == () and result.files >= 8
     assert format_text(result.diagnostics) == "" and format_json(result.diagnostics) == "[]\n"
     assert json.loads(format_sarif(result.diagnostics))["runs"][0]["results"] == []
+
+
+def test_related_locations_in_text_json_and_sarif() -> None:
+    note = RelatedLocation("base.py", 7, 5, 7, 9, "declared here")
+    d = replace(diag("agents.py", 3, 1, "GLM003", "field lock"), related=(note,))
+    assert format_text([d]).splitlines() == [
+        "agents.py:3:1: GLM003 [error] field lock",
+        "base.py:7:5: note: declared here",
+    ]
+    record = json.loads(format_json([d]))[0]
+    assert record["related"] == [
+        {"message": "declared here", "path": "base.py", "line": 7, "column": 5}
+        | {"end_line": 7, "end_column": 9}
+    ]
+    result = json.loads(format_sarif([d]))["runs"][0]["results"][0]
+    [related] = result["relatedLocations"]
+    assert related["id"] == 1 and related["message"] == {"text": "declared here"}
+    location = related["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "base.py"
+    assert location["region"] == {"startLine": 7, "startColumn": 5, "endLine": 7, "endColumn": 9}
+    assert (
+        "relatedLocations"
+        not in json.loads(format_sarif([diag("a.py", 1, 1, "GLM003")]))["runs"][0]["results"][0]
+    )
+
+
+def test_the_summary_names_unscanned_files_to_fix_first() -> None:
+    assert unscanned_hint(SAMPLE) == " Fix first (could not be scanned): pkg/sub dir/c.py."
+    assert unscanned_hint(SAMPLE[:4]) == "" and unscanned_hint([]) == ""

@@ -619,7 +619,7 @@ def test_every_supported_type_from_source(tmp_path: Path) -> None:
         import datetime as dt
         import typing as t
         from decimal import Decimal
-        from enum import Enum, Flag, IntEnum, auto
+        from enum import Enum, IntEnum, auto
         from typing import Annotated, Dict, FrozenSet, List, Literal, Optional, Set, Tuple, Union
         from typing_extensions import Literal as L
         from uuid import UUID
@@ -628,7 +628,7 @@ def test_every_supported_type_from_source(tmp_path: Path) -> None:
             LOW = auto()
             HIGH = auto()
 
-        class Perm(Flag):
+        class Perm(Enum):
             R = auto()
             W = auto()
 

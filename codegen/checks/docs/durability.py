@@ -19,7 +19,8 @@ RULES = (
             "adds oplog entries. Calls counted as in-memory: methods of builtin containers on "
             "attributes and locals (append, update, add, pop, ...), builtins such as len or sorted, "
             "constructors of project dataclasses, the durable stand-ins now()/random()/uuid4(), "
-            "and private helper methods that only make such calls."
+            "and helper methods that only make such calls (the agent's own or inherited from a "
+            "base class in any module of the tree)."
         ),
         fix="Remove the atomically() region, or move the external calls that belong together into it.",
         bad="""\
@@ -76,9 +77,10 @@ class TransferAgent:
         title="persistence_level(...) in agent code",
         summary=(
             "Golem 1.6 removed persistence levels: any persistence_level(...) is an error. With "
-            'golem-version = "1.5" only PERSIST_NOTHING is reported, as a warning: it turns off '
-            "the oplog for what follows, so after a crash those effects are neither replayed nor "
-            "known to have happened. To cut the cost of replaying long-lived agents, use "
+            'golem-version = "1.5" only PERSIST_NOTHING is reported, as a warning: the oplog '
+            "entries of what follows are still written, but replay does not use them, so after a "
+            "crash those calls run again (their effects may repeat and their results may differ). "
+            "It is a knob for library authors; to cut the cost of replaying long-lived agents, use "
             "snapshotting instead."
         ),
         fix='Remove the call and set snapshotting on the agent (e.g. snapshotting="every(100)").',
@@ -168,42 +170,68 @@ class NotifierAgent:
             "A durable agent is recovered by replaying its invocations; a call such as time.time(), "
             "datetime.now(), random.random(), uuid.uuid4(), os.urandom() or secrets.token_hex() "
             "returns something else during replay, so the rebuilt state diverges from the original. "
-            "The durable stand-ins record the value once and answer it from the oplog on replay."
+            "The same holds for such calls in the module-level helpers agent methods call "
+            "(followed three calls deep, reported at the agent's call with the helper's call as a "
+            "note) and for a state field's default_factory (the constructor runs again on "
+            "recovery). The durable stand-ins record the value once and answer it from the oplog "
+            "on replay; calls inside durable_call(...) arguments and a seeded random.Random(seed) "
+            "are not reported."
         ),
         fix=(
             "Use runtime_stub.now() for the time, runtime_stub.random() and runtime_stub.uuid4() "
-            "for random values, and durable_call(fn, ...) for anything else."
+            "for random values (also as a default_factory), and durable_call(fn, ...) for anything "
+            "else, a helper included."
         ),
         bad="""\
 import time
+import uuid
+from dataclasses import dataclass, field
 
 from runtime_stub import agent
 
 
-@agent
+def label(name: str) -> str:
+    return f"{name}@{time.time()}"
+
+
+@agent(snapshotting="every(10)")
+@dataclass
 class AuditAgent:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.events: list[float] = []
+    name: str
+    token: uuid.UUID = field(default_factory=uuid.uuid4)  # expect: GLM033
+    events: list[str] = field(default_factory=list)
 
     def record(self) -> float:
         stamp = time.time()  # expect: GLM033
-        self.events.append(stamp)
+        self.events.append(label(self.name))  # expect: GLM033
         return stamp
 """,
         good="""\
-from runtime_stub import agent, now
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from runtime_stub import agent, durable_call, now, uuid4
 
 
-@agent
+def label(name: str) -> str:
+    return f"{name}@{time.time()}"
+
+
+@agent(snapshotting="every(10)")
+@dataclass
 class AuditAgent:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.events: list[float] = []
+    name: str
+    token: uuid.UUID = field(default_factory=uuid4)
+    events: list[str] = field(default_factory=list)
+    seed: int = 7
 
     def record(self) -> float:
         stamp = now().timestamp()
-        self.events.append(stamp)
+        self.events.append(durable_call(label, self.name))
+        self.events.append(durable_call(lambda: str(uuid.uuid4())))
+        self.events.append(str(random.Random(self.seed).random()))
         return stamp
 """,
     ),

@@ -57,7 +57,9 @@ class CounterAgent:
         summary=(
             "The variables of the mount path are the agent's constructor parameters: a request to "
             "/users/alice addresses the agent constructed with name='alice'. A variable that no "
-            "constructor parameter has cannot be bound."
+            "constructor parameter has cannot be bound. A variable that misspells a parameter "
+            "({warehouseId} for warehouse_id) is one diagnostic with a did-you-mean (and no "
+            "GLM022 for the parameter)."
         ),
         fix="Rename the variable to a constructor parameter, or add that parameter to the constructor.",
         bad="""\
@@ -68,6 +70,12 @@ from runtime_stub import agent
 class ProfileAgent:
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+@agent(mount="/warehouses/{warehouseId}")  # expect: GLM021
+class WarehouseAgent:
+    def __init__(self, warehouse_id: str) -> None:
+        self.warehouse_id = warehouse_id
 """,
         good="""\
 from runtime_stub import agent
@@ -77,6 +85,12 @@ from runtime_stub import agent
 class ProfileAgent:
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+@agent(mount="/warehouses/{warehouse_id}")
+class WarehouseAgent:
+    def __init__(self, warehouse_id: str) -> None:
+        self.warehouse_id = warehouse_id
 """,
     ),
     Rule(
@@ -125,7 +139,9 @@ class CartAgent:
         title="@endpoint on an agent without mount",
         summary=(
             "Endpoint paths are relative to the agent's mount; an agent without a mount is not "
-            "reachable over HTTP, so its endpoints would never be served."
+            "reachable over HTTP, so its endpoints would never be served. The suggested mount "
+            "holds the constructor parameters one path segment can carry; a list, dict or "
+            "dataclass parameter is named as one to make a method parameter instead."
         ),
         fix='Give the agent a mount, e.g. @agent(mount="/counters/{name}"), or remove the @endpoint.',
         bad="""\

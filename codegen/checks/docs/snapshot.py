@@ -17,7 +17,10 @@ RULES = (
             "to load_snapshot on recovery or update. With only one of them the agent can neither be "
             "recovered from its snapshots nor updated through them."
         ),
-        fix="Define the missing method, or remove the one that is there to use automatic snapshots.",
+        fix=(
+            "Define the missing method, or (on a @dataclass agent only: automatic snapshots need "
+            "one) remove the one that is there to use automatic snapshots."
+        ),
         bad="""\
 from runtime_stub import agent
 
@@ -120,7 +123,13 @@ class CounterAgent:
             "Without a custom save_snapshot/load_snapshot pair, snapshots are generated as JSON from "
             "the agent's dataclass fields. That needs the agent class to be a dataclass whose "
             "fields (minus transient() ones and ClassVars) all have supported types; one diagnostic "
-            "is reported per offending field, naming the path inside it and the reason."
+            "is reported per offending field, naming the path inside it and the reason. A bad "
+            "field inside a project dataclass is reported once, at that field, with every agent "
+            "field and signature that reaches it as a related location; an inherited field is "
+            "reported on the agent, with the base class's declaration as a related location. A "
+            "resource (a threading.Lock, a connection, a file) is state of no kind: the fix "
+            "offered first is transient(). An enum.Flag cannot be decoded (a combination of "
+            "members is no member)."
         ),
         fix=(
             "Make the field serializable (a supported type, e.g. a @dataclass instead of a plain "
@@ -129,6 +138,7 @@ class CounterAgent:
         ),
         bad="""\
 from dataclasses import dataclass, field
+from threading import Lock
 
 from runtime_stub import agent
 
@@ -138,19 +148,28 @@ class Owner:
         self.name = name
 
 
+@dataclass
+class Seat:
+    owner: Owner  # expect: GLM003
+    row: int
+
+
 @agent(snapshotting="every(10)")
 @dataclass
 class TeamAgent:
     team: str
     owners: list[Owner] = field(default_factory=list, init=False)  # expect: GLM003
+    seats: list[Seat] = field(default_factory=list, init=False)
+    lock: Lock = field(default_factory=Lock, init=False)  # expect: GLM003
 
     def size(self) -> int:
         return len(self.owners)
 """,
         good="""\
 from dataclasses import dataclass, field
+from threading import Lock
 
-from runtime_stub import agent
+from runtime_stub import agent, transient
 
 
 @dataclass
@@ -158,11 +177,19 @@ class Owner:
     name: str
 
 
+@dataclass
+class Seat:
+    owner: Owner
+    row: int
+
+
 @agent(snapshotting="every(10)")
 @dataclass
 class TeamAgent:
     team: str
     owners: list[Owner] = field(default_factory=list, init=False)
+    seats: list[Seat] = field(default_factory=list, init=False)
+    lock: Lock = transient(default_factory=Lock)
 
     def size(self) -> int:
         return len(self.owners)

@@ -122,7 +122,7 @@ class GolemPlugin(Plugin):
                 return self._defer(ctx)
             builder = AgentBuilder(ctx)
             agent, project = builder.build()
-            findings = check_snapshots(agent, project)
+            findings = check_snapshots(agent, project, alone=True)
         except NotReady:
             return self._defer(ctx)
         self._deps.declare(ctx.api, project)

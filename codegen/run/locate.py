@@ -1,0 +1,35 @@
+"""Locating findings after a run: re-scanning a file for its anchors, placing related locations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Finding, RelatedLocation
+from ..model import Span
+
+if TYPE_CHECKING:
+    from ..scan.module import ScannedFile
+
+__all__ = ["START", "related_locations", "rescan"]
+
+START = Span(1, 1, 1, 1)
+"""Where a finding goes whose anchor is unknown."""
+
+
+def related_locations(
+    finding: Finding, spans: dict[tuple[str, int | None], Span]
+) -> tuple[RelatedLocation, ...]:
+    """The finding's secondary locations, located like its own (unknown anchors: line 1)."""
+    located = []
+    for other in finding.related:
+        span = other.span or spans.get((other.path, other.anchor), START)
+        where = (span.line, span.column, span.end_line, span.end_column)
+        located.append(RelatedLocation(other.path, *where, other.message))
+    return tuple(located)
+
+
+def rescan(data: bytes, display: str, module: str) -> ScannedFile | None:
+    from ..scan.module import ScannedFile, scan_source
+
+    outcome = scan_source(data, display, module)
+    return outcome if isinstance(outcome, ScannedFile) else None
