@@ -128,6 +128,9 @@ def _state_fields(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, 
     if agent.state is None:
         return
     wanted = {(f.path, f.anchor) for f in agent.state.fields if not f.transient}
+    own = {(agent.scan.path, f.anchor) for f in agent.cls.fields}
+    if wanted <= own and not any(f.factory_calls for f in agent.cls.fields):
+        return  # every field is the class's own, and none has a default_factory
     for scan, cls in own_and_base_classes(agent, project):
         for field in cls.fields:
             if (scan.path, field.anchor) in wanted:
