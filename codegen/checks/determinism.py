@@ -48,10 +48,7 @@ def check_determinism(agent: Agent, project: Project) -> list[Finding]:
     """GLM033 for a durable agent: its methods' calls (migrations aside) and its fields' factories."""
     if agent.mode == "ephemeral":
         return []
-    scans: dict[str, ModuleScan] = {}
-    for scan in project.scans:
-        scans.setdefault(scan.module, scan)
-    helpers = Helpers(scans.get)
+    helpers = _helpers(project)
     findings: list[Finding] = []
     for method in agent.cls.methods:
         if method.migration is None:  # GLM052 holds migrations to a stricter rule
@@ -63,6 +60,19 @@ def check_determinism(agent: Agent, project: Project) -> list[Finding]:
         for call in field.factory_calls:
             findings += _call(agent, scan, call, where, helpers, factory=True)
     return findings
+
+
+_LAST: list[tuple[Project, Helpers]] = []
+"""The helper index of the last project: the check runs once per agent."""
+
+
+def _helpers(project: Project) -> Helpers:
+    if not _LAST or _LAST[0][0] is not project:
+        scans: dict[str, ModuleScan] = {}
+        for scan in project.scans:
+            scans.setdefault(scan.module, scan)
+        _LAST[:] = [(project, Helpers(scans.get))]
+    return _LAST[0][1]
 
 
 def _call(
