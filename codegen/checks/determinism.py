@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..diagnostics import Finding, Related
-from ..model import Agent, CallSite, FieldDef, ModuleScan, Project
+from ..model import Agent, CallSite, FieldDef, MethodDef, ModuleScan, Project
 from ..resolve.helpers import HELPER_DEPTH, Helper, Helpers
 from .common import finding, own_and_base_classes
 from .durability import RANDOM, durable_stand_in
@@ -50,11 +50,11 @@ def check_determinism(agent: Agent, project: Project) -> list[Finding]:
         return []
     helpers = _helpers(project)
     findings: list[Finding] = []
-    for method in agent.cls.methods:
+    for scan, method in _methods(agent, project):
         if method.migration is None:  # GLM052 holds migrations to a stricter rule
             where = f'in method "{method.name}"'
             for call in method.calls:
-                findings += _call(agent, agent.scan, call, where, helpers)
+                findings += _call(agent, scan, call, where, helpers)
     for scan, field in _state_fields(agent, project):
         where = f'in the default_factory of field "state.{field.name}"'
         for call in field.factory_calls:
@@ -131,6 +131,19 @@ def _chain(call: CallSite, home: ModuleScan, helpers: Helpers, depth: int) -> _C
         if deeper is not None:
             return _Chain((helper, *deeper.helpers), deeper.call, deeper.stand_in)
     return None
+
+
+def _methods(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, MethodDef]]:
+    """The methods the agent runs: its own, then those it inherits (the nearest one wins)."""
+    yield from ((agent.scan, method) for method in agent.cls.methods)
+    if not agent.cls.bases:
+        return
+    seen = {method.name for method in agent.cls.methods}
+    for scan, cls in own_and_base_classes(agent, project):
+        for method in cls.methods if cls is not agent.cls else ():
+            if method.name not in seen:
+                seen.add(method.name)
+                yield scan, method
 
 
 def _state_fields(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, FieldDef]]:
