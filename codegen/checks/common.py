@@ -18,6 +18,7 @@ from ..model import (
     StateField,
     TypeRef,
 )
+from ..resolve.types import _MAY_FAIL as MAY_FAIL
 from ..resolve.types import _children as children
 
 __all__ = [
@@ -126,7 +127,24 @@ class Problem:
     """The path below `field` (`[]`, `{key}`) or ""."""
 
 
+_MEMO: list[tuple[Project, dict[tuple[TypeRef, str], list[Problem]]]] = []
+"""The answers for the last project: three checks ask about each annotation."""
+
+
 def located_problems(ref: TypeRef, project: Project, where: str) -> list[Problem]:
+    """`_located_problems`, remembered for the last project."""
+    if not ref.args and ref.kind not in MAY_FAIL:
+        return []  # a plain value type: the common case, kept cheap
+    if not _MEMO or _MEMO[0][0] is not project:
+        _MEMO[:] = [(project, {})]
+    memo = _MEMO[0][1]
+    key = (ref, where)
+    if key not in memo:
+        memo[key] = _located_problems(ref, project, where)
+    return memo[key]
+
+
+def _located_problems(ref: TypeRef, project: Project, where: str) -> list[Problem]:
     """Like `serialization_problems`, with the innermost dataclass field holding each problem.
 
     The walk mirrors resolve.types.serialization_problems (paths `.field`, `[]`, `[0]`, `{key}`;
@@ -169,7 +187,7 @@ def declared_in(agent: Agent, project: Project, path: str, anchor: Anchor) -> Cl
 
 def own_and_base_classes(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, ClassDef]]:
     """The agent class, then its project base classes depth-first (each once)."""
-    classes = _ClassIndex(project)
+    classes = _index(project)
     pending = [(agent.scan, agent.cls)]
     seen: set[str] = set()
     while pending:
@@ -180,6 +198,16 @@ def own_and_base_classes(agent: Agent, project: Project) -> Iterator[tuple[Modul
         yield scan, cls
         bases = [classes.find(base) for base in cls.bases]
         pending[0:0] = [base for base in bases if base is not None]
+
+
+_LAST: list[tuple[Project, _ClassIndex]] = []
+"""The index of the last project asked about: the checks ask once per agent."""
+
+
+def _index(project: Project) -> _ClassIndex:
+    if not _LAST or _LAST[0][0] is not project:
+        _LAST[:] = [(project, _ClassIndex(project))]
+    return _LAST[0][1]
 
 
 class _ClassIndex:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..diagnostics import Finding, Related
-from ..model import Agent, CallSite, FieldDef, ModuleScan, Project
+from ..model import Agent, CallSite, FieldDef, MethodDef, ModuleScan, Project
 from ..resolve.helpers import HELPER_DEPTH, Helper, Helpers
 from .common import finding, own_and_base_classes
 from .durability import RANDOM, durable_stand_in
@@ -48,21 +48,31 @@ def check_determinism(agent: Agent, project: Project) -> list[Finding]:
     """GLM033 for a durable agent: its methods' calls (migrations aside) and its fields' factories."""
     if agent.mode == "ephemeral":
         return []
-    scans: dict[str, ModuleScan] = {}
-    for scan in project.scans:
-        scans.setdefault(scan.module, scan)
-    helpers = Helpers(scans.get)
+    helpers = _helpers(project)
     findings: list[Finding] = []
-    for method in agent.cls.methods:
+    for scan, method in _methods(agent, project):
         if method.migration is None:  # GLM052 holds migrations to a stricter rule
             where = f'in method "{method.name}"'
             for call in method.calls:
-                findings += _call(agent, agent.scan, call, where, helpers)
+                findings += _call(agent, scan, call, where, helpers)
     for scan, field in _state_fields(agent, project):
         where = f'in the default_factory of field "state.{field.name}"'
         for call in field.factory_calls:
             findings += _call(agent, scan, call, where, helpers, factory=True)
     return findings
+
+
+_LAST: list[tuple[Project, Helpers]] = []
+"""The helper index of the last project: the check runs once per agent."""
+
+
+def _helpers(project: Project) -> Helpers:
+    if not _LAST or _LAST[0][0] is not project:
+        scans: dict[str, ModuleScan] = {}
+        for scan in project.scans:
+            scans.setdefault(scan.module, scan)
+        _LAST[:] = [(project, Helpers(scans.get))]
+    return _LAST[0][1]
 
 
 def _call(
@@ -123,11 +133,27 @@ def _chain(call: CallSite, home: ModuleScan, helpers: Helpers, depth: int) -> _C
     return None
 
 
+def _methods(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, MethodDef]]:
+    """The methods the agent runs: its own, then those it inherits (the nearest one wins)."""
+    yield from ((agent.scan, method) for method in agent.cls.methods)
+    if not agent.cls.bases:
+        return
+    seen = {method.name for method in agent.cls.methods}
+    for scan, cls in own_and_base_classes(agent, project):
+        for method in cls.methods if cls is not agent.cls else ():
+            if method.name not in seen:
+                seen.add(method.name)
+                yield scan, method
+
+
 def _state_fields(agent: Agent, project: Project) -> Iterator[tuple[ModuleScan, FieldDef]]:
     """The declarations of the agent's non-transient state fields (inherited ones included)."""
     if agent.state is None:
         return
     wanted = {(f.path, f.anchor) for f in agent.state.fields if not f.transient}
+    own = {(agent.scan.path, f.anchor) for f in agent.cls.fields}
+    if wanted <= own and not any(f.factory_calls for f in agent.cls.fields):
+        return  # every field is the class's own, and none has a default_factory
     for scan, cls in own_and_base_classes(agent, project):
         for field in cls.fields:
             if (scan.path, field.anchor) in wanted:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Finding
+from dataclasses import replace
+
+from ..diagnostics import Finding, Related
 from ..model import Agent, Method, Param, Project
-from .common import describe_type_problems, finding
+from .common import declared_in, describe_type_problems, finding
 
 __all__ = ["check_signatures"]
 
@@ -12,7 +14,7 @@ __all__ = ["check_signatures"]
 def check_signatures(agent: Agent, project: Project) -> list[Finding]:
     """One finding per bad constructor parameter, method parameter and method return."""
     findings = [
-        finding(agent, "GLM010", f"constructor {problem}", param.anchor, param.path)
+        _constructor_finding(agent, project, param, f"constructor {problem}")
         for param in agent.constructor
         for problem in [_param_problem(param, project, "constructor", "GLM010")]
         if problem
@@ -20,6 +22,17 @@ def check_signatures(agent: Agent, project: Project) -> list[Finding]:
     for method in agent.methods:
         findings += _method_findings(agent, method, project)
     return findings
+
+
+def _constructor_finding(agent: Agent, project: Project, param: Param, message: str) -> Finding:
+    """At the parameter; one a base class declares (an inherited dataclass field) at the agent's
+    class name, with the base's declaration as a related location."""
+    base = declared_in(agent, project, param.path, param.anchor)
+    if base is None:
+        return finding(agent, "GLM010", message, param.anchor, param.path)
+    message = message.replace(f'"{param.name}"', f'"{param.name}" (inherited from {base.name})', 1)
+    note = Related(f'{base.name} declares "{param.name}" here', param.path, param.anchor)
+    return replace(finding(agent, "GLM010", message, agent.cls.anchor), related=(note,))
 
 
 def _param_problem(param: Param, project: Project, owner: str, code: str) -> str | None:

@@ -35,10 +35,12 @@ class Helpers:
 
     def __init__(self, module: ModuleGetter) -> None:
         self._module = module
+        self._heads: dict[str, frozenset[str]] = {}
+        """Per module path: its own name's head and the heads of the modules it imports."""
 
     def find(self, name: str, home: ModuleScan) -> Helper | None:
         """The helper `name` (as qualified in `home`) leads to, else None."""
-        if not _followed(name, home):
+        if not self._followed(name, home):
             return None
         for _ in range(_REEXPORT_HOPS):
             module, _, head = name.rpartition(".")
@@ -54,6 +56,18 @@ class Helpers:
             name, home = target, scan
         return None
 
+    def _followed(self, name: str, home: ModuleScan) -> bool:
+        """Whether the head of `name` is the home module or a module it imports."""
+        if name.startswith(RUNTIME):
+            return False
+        if name.startswith(f"{home.module}."):
+            return True
+        heads = self._heads.get(home.path)
+        if heads is None:
+            heads = frozenset(qualified.partition(".")[0] for _, qualified in home.imports)
+            self._heads[home.path] = heads
+        return name.partition(".")[0] in heads
+
     def reached(self, calls: Iterable[CallSite], home: ModuleScan) -> Iterator[Helper]:
         """Every helper reachable from `calls` within HELPER_DEPTH, each once (loads modules)."""
         seen: set[tuple[str, str]] = set()
@@ -68,13 +82,3 @@ class Helpers:
                 yield helper
                 following += [(inner, helper.scan) for inner in helper.function.calls]
             frontier = following
-
-
-def _followed(name: str, home: ModuleScan) -> bool:
-    """Whether the head of `name` is the home module or a module it imports."""
-    if name.startswith(RUNTIME):
-        return False
-    if name.startswith(f"{home.module}."):
-        return True
-    head = name.partition(".")[0]
-    return any(qualified.partition(".")[0] == head for _, qualified in home.imports)
