@@ -63,3 +63,12 @@ def test_the_big_stack_reraises_and_restores_the_recursion_limit() -> None:
         on_big_stack(fail)
     assert on_big_stack(sys.getrecursionlimit) > limit
     assert sys.getrecursionlimit() == limit
+
+
+def test_what_python_accepts_and_libcst_refuses_says_so() -> None:
+    source = b"import runtime_stub\ny = (\n" + b"    'a'\n" * 20_000 + b")\n"
+    result = scan_source(source, "strings.py", "strings")
+    assert isinstance(result, ScanFailure) and result.finding.code == "GLM900"
+    message = result.finding.message
+    assert message.startswith("cannot parse: Python accepts this, libcst's parser does not (")
+    assert "syntax error" not in message
