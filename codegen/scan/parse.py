@@ -56,9 +56,16 @@ class _BigStack:
     def __init__(self) -> None:
         self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.busy = threading.Lock()  # one job at a time: callers on other threads wait
-        previous = threading.stack_size(STACK_BYTES)
+        self.started = False
+        try:
+            previous = threading.stack_size(STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+            return
         try:
             threading.Thread(target=self._serve, name="golem-parse", daemon=True).start()
+            self.started = True
+        except (RuntimeError, MemoryError):  # no room for the stack (ulimit -v): parse here
+            pass
         finally:
             threading.stack_size(previous)
 
@@ -100,8 +107,8 @@ def on_big_stack(work: Callable[[], T]) -> T:
         if _big_stack is None:
             _big_stack = _BigStack()
         runner = _big_stack
-    if threading.current_thread().name == "golem-parse":
-        return work()  # already on the big stack
+    if not runner.started or threading.current_thread().name == "golem-parse":
+        return work()  # already on the big stack, or none can be had (RecursionError is GLM900)
     with runner.busy:
         _raise_limit()
         try:
