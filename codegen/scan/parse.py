@@ -34,6 +34,7 @@ from .text import START, decode, undecodable
 __all__ = ["NESTING", "START", "on_big_stack", "parse", "unvalidated"]
 
 NESTING = "cannot parse: nesting too deep for the parser"
+FIX = "simplify the statement (libcst refuses, for one, thousands of adjacent string literals)"
 _AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
 _WHERE = re.compile(r"^(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?")
@@ -55,9 +56,16 @@ class _BigStack:
     def __init__(self) -> None:
         self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.busy = threading.Lock()  # one job at a time: callers on other threads wait
-        previous = threading.stack_size(STACK_BYTES)
+        self.started = False
+        try:
+            previous = threading.stack_size(STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+            return
         try:
             threading.Thread(target=self._serve, name="golem-parse", daemon=True).start()
+            self.started = True
+        except (RuntimeError, MemoryError):  # no room for the stack (ulimit -v): parse here
+            pass
         finally:
             threading.stack_size(previous)
 
@@ -99,8 +107,8 @@ def on_big_stack(work: Callable[[], T]) -> T:
         if _big_stack is None:
             _big_stack = _BigStack()
         runner = _big_stack
-    if threading.current_thread().name == "golem-parse":
-        return work()  # already on the big stack
+    if not runner.started or threading.current_thread().name == "golem-parse":
+        return work()  # already on the big stack, or none can be had (RecursionError is GLM900)
     with runner.busy:
         _raise_limit()
         try:
@@ -203,16 +211,18 @@ def _syntax_error(error: cst.ParserSyntaxError, text: str, path: str) -> Finding
     reason = error.message[where.end() :] if where is not None else error.message
     import ast
 
+    message = f"syntax error: {reason}; fix the syntax error"
     try:
         compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        message = f"cannot parse: Python accepts this, libcst's parser does not ({reason}); {FIX}"
     except SyntaxError as cpython:
         if cpython.lineno:
             line, column = cpython.lineno, max(cpython.offset or 1, 1)
-            reason = cpython.msg
+            message = f"syntax error: {cpython.msg}; fix the syntax error"
     except (ValueError, RecursionError, MemoryError):
         pass  # null bytes (3.11), or too deep for CPython: libcst's location stands
     span = Span(line, column, line, column)
-    return Finding("GLM900", f"syntax error: {reason}; fix the syntax error", path, span=span)
+    return Finding("GLM900", message, path, span=span)
 
 
 def _too_deep(source: bytes, text: str) -> str:

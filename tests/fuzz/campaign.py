@@ -114,11 +114,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         tally = scan_all(corpus, options.limit)
-        slow = f"slowest {tally.slowest[0]:.2f} s; GLM900 {tally.outcomes['glm900']}"
+        for refused in tally.refused:
+            print(refused, file=sys.stderr)
+        slow = _notes(tally)
         rows.append(("scan: stdlib + site-packages", tally.tried, *_bad(tally), slow))
         deep = deep_corpus(scratch / "deep")
         tally = scan_all(deep, options.limit)
-        slow = f"slowest {tally.slowest[0]:.2f} s; GLM900 {tally.outcomes['glm900']}"
+        slow = _notes(tally)
         rows.append(("scan: deep / long-chain files", tally.tried, *_bad(tally), slow))
         tally = check_cli(scratch / "deep", options.limit * 10)
         rows.append(("`check` CLI on the deep files", tally.tried, *_bad(tally), ""))
@@ -136,6 +138,12 @@ def main() -> int:
     for label, kill in zip(labels, kills, strict=True):
         rows.append((label, kill.trials, len(kill.losses), 0, f"losses {len(kill.losses)}"))
     return _report(rows, options, kills, tally)
+
+
+def _notes(tally: Tally) -> str:
+    seconds, path = tally.slowest
+    glm900, glm901 = tally.outcomes["glm900"], tally.outcomes["glm901"]
+    return f"slowest {seconds:.2f} s ({Path(path).name}); GLM900 {glm900}, GLM901 {glm901}"
 
 
 def _bad(tally: Tally) -> tuple[int, int]:

@@ -25,6 +25,8 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     slowest: tuple[float, str] = (0.0, "")
     problems: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """GLM900/GLM901 answers: expected for broken files, worth a look for the others."""
 
     def count(self, path: str, outcome: str, seconds: float, detail: str = "") -> None:
         self.tried += 1
@@ -33,6 +35,8 @@ class Tally:
             self.slowest = (seconds, path)
         if outcome in ("crash", "hang", "internal"):
             self.problems.append(f"{outcome}: {path} {detail}".rstrip())
+        elif outcome.startswith("glm"):
+            self.refused.append(f"{outcome}: {path} {detail}".rstrip())
 
 
 class Worker:

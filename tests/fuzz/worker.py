@@ -12,7 +12,7 @@ import time
 from codegen.scan.module import ScanFailure, scan_source
 from codegen.scan.parse import unvalidated
 
-FORCE = b"import runtime_stub\n"
+FORCE = b"\nimport runtime_stub\n"
 
 
 def answer(path: str) -> str:
@@ -23,7 +23,7 @@ def answer(path: str) -> str:
     except OSError as error:
         return f"unreadable 0 {error}"
     started = time.perf_counter()
-    result = scan_source(FORCE + data, path, "fuzzed")
+    result = scan_source(data + FORCE, path, "fuzzed")
     spent = time.perf_counter() - started
     if isinstance(result, ScanFailure):
         finding = result.finding

@@ -63,3 +63,27 @@ def test_the_big_stack_reraises_and_restores_the_recursion_limit() -> None:
         on_big_stack(fail)
     assert on_big_stack(sys.getrecursionlimit) > limit
     assert sys.getrecursionlimit() == limit
+
+
+def test_what_python_accepts_and_libcst_refuses_says_so() -> None:
+    source = b"import runtime_stub\ny = (\n" + b"    'a'\n" * 20_000 + b")\n"
+    result = scan_source(source, "strings.py", "strings")
+    assert isinstance(result, ScanFailure) and result.finding.code == "GLM900"
+    message = result.finding.message
+    assert message.startswith("cannot parse: Python accepts this, libcst's parser does not (")
+    assert "syntax error" not in message
+
+
+def test_without_a_big_stack_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from codegen.scan import parse
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(parse, "_big_stack", None)
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    assert on_big_stack(lambda: threading.current_thread().name) == threading.current_thread().name
+    result = scan_source(deep_file("or", 100), "ok.py", "ok")
+    assert isinstance(result, ScannedFile)
