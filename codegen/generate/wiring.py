@@ -44,6 +44,7 @@ class ModuleModel:
     """Everything the template lays out for one directory."""
 
     sources: tuple[str, ...]
+    """The agent modules of the directory (file names), then the other packages' modules it reads."""
     imports: tuple[ImportLine, ...]
     records: tuple[Record, ...]
     agents: tuple[AgentEntry, ...]
@@ -71,9 +72,30 @@ def build_module(project: Project, agents: Sequence[Agent]) -> ModuleModel:
     if any(s.needs_any for s in signatures):
         names.stdlib("Any")
     names.keep_stdlib(_annotation_text(signatures, records))
-    sources = tuple(sorted({PurePath(a.scan.path).name for a in ordered}))
+    files = sorted({PurePath(a.scan.path).name for a in ordered})
     package = package_of(ordered[0]) if ordered else ""
-    return ModuleModel(sources, names.imports(package), records, entries)
+    imports = names.imports(package)
+    return ModuleModel((*files, *_other_packages(imports, package)), imports, records, entries)
+
+
+def _other_packages(imports: Sequence[ImportLine], package: str) -> list[str]:
+    """The modules of other packages the wiring reads types from (named in the header too, so
+    a change there visibly makes this module stale)."""
+    found = set()
+    for line in imports:
+        here = line.module.startswith(".") and "." not in line.module[1:]
+        if line.group != "user" or here or (not package and "." not in line.module):
+            continue  # a module of this very directory (a package's, or a plain directory's)
+        found.add(_absolute(line.module, package))
+    return sorted(found)
+
+
+def _absolute(module: str, package: str) -> str:
+    if not module.startswith("."):
+        return module
+    level = len(module) - len(module.lstrip("."))
+    base = package.split(".")[: max(len(package.split(".")) - level + 1, 0)] if package else []
+    return ".".join([*base, module.lstrip(".")]) if module.lstrip(".") else ".".join(base)
 
 
 def _annotation_text(signatures: Sequence[Signature], records: Sequence[Record]) -> str:

@@ -230,10 +230,29 @@ def test_generated_findings_name_the_fix(project: Path) -> None:
 
     run_generate(project)
     target = project / "app/golem_agents.py"
-    target.write_text(target.read_text(encoding="utf-8") + "MINE = 1\n", encoding="utf-8")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + "MINE = 1\n", encoding="utf-8")
     (finding,) = generated_findings(plan(project))
     assert finding.code == "GLM041" and "--force" in finding.message
-    assert (finding.span.line, finding.span.column) == (1, 1)  # type: ignore[union-attr]
+    edited = len(text.splitlines()) + 1  # GLM041 points at the first line that differs
+    assert (finding.span.line, finding.span.column) == (edited, 1)  # type: ignore[union-attr]
+    lines = text.splitlines()
+    middle = next(i for i, line in enumerate(lines) if '"count"' in line)
+    lines[middle] = lines[middle].replace('"count"', '"total"')  # a code edit, not a comment
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (finding,) = generated_findings(plan(project))
+    assert finding.span is not None and finding.span.line == middle + 1
+
+
+def test_a_stale_module_names_the_agent_whose_wiring_changed(project: Path) -> None:
+    from codegen.generate.findings import generated_findings
+
+    run_generate(project)
+    counter = project / "app" / "counter.py"
+    added = "init=False)\n    note: str = field(default='', init=False)\n"
+    counter.write_text(COUNTER.replace("init=False)\n", added), encoding="utf-8")
+    (finding,) = [f for f in generated_findings(plan(project)) if f.code == "GLM040"]
+    assert "regenerating would change the wiring of `CounterAgent`" in finding.message
 
 
 def test_crlf_checkouts_are_neither_edited_nor_stale(project: Path) -> None:
@@ -320,3 +339,16 @@ def test_output_does_not_depend_on_the_working_directory_or_path_spelling(tmp_pa
     run_generate(outside, spelled)
     assert generated_files(first) == generated_files(second)
     assert len(generated_files(first)) == 3  # two modules and the state lock
+
+
+def test_the_header_names_the_other_packages_it_reads(tmp_path: Path) -> None:
+    """A type from another package is an input too: the header says so (SPEC §7 `Sources:`)."""
+    project = copy_sources(
+        Path(__file__).resolve().parents[2] / "fixtures" / "generator" / "cross_module",
+        tmp_path / "cross_module",
+    )
+    run_generate(project)
+    header = (project / "app" / "agents" / "golem_agents.py").read_text(encoding="utf-8")
+    assert "# Sources: cart.py, profile.py, app.geo, app.models\n" in header
+    flat = (project / "app" / "golem_agents.py").read_text(encoding="utf-8")
+    assert flat.splitlines()[1].startswith("# Sources: ") and "app." not in flat.splitlines()[1]
