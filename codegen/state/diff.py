@@ -47,6 +47,8 @@ class Change:
 
 def compare(locked: Schema, current: Schema) -> list[Change]:
     """Every change from `locked` to `current`, in field order; [] when they are the same."""
+    if canonical(locked) == canonical(current):
+        return []  # the common case, decided by one serialization of each
     return list(_Comparison(locked, current).node(locked, current, "state"))
 
 
