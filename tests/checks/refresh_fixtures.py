@@ -1,6 +1,6 @@
 """Rewrite fixtures/diagnostics/*/expected.txt from the current checks (review the diff after).
 
-Usage: python tests/refresh_diagnostic_fixtures.py [CASE ...]
+Usage: python tests/checks/refresh_fixtures.py [CASE ...]
 Each expected.txt is what `golem-codegen check --format text --ignore GLM040` prints when run inside
 the case: the cases have no generated golem_agents.py, whose absence GLM040 would report in every
 one of them (cases named GLM04x keep every code).
@@ -19,7 +19,7 @@ from codegen.diagnostics import applicable
 from codegen.formats import format_text
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "diagnostics"
-REFRESH_COMMAND = "python tests/refresh_diagnostic_fixtures.py"
+REFRESH_COMMAND = "python tests/checks/refresh_fixtures.py"
 
 
 @contextmanager
