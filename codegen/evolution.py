@@ -56,17 +56,19 @@ def forget(type_name: str, paths: Sequence[PathLike] = (".",)) -> Path:
 
     Raises LockError when there is no lock or it does not record `type_name`.
     """
+    from .discovery import load_config
     from .generate.plan import write_atomic
-    from .state.lock import Lock, LockError
+    from .state.lock import Lock, LockError, read_lock
 
-    run = Run(paths, None, Options(cache=False))
-    path = lock_path(run)
-    gate = read_gate(run)
-    if gate.lock is None or type_name not in gate.lock.agents:
-        known = ", ".join(gate.lock.agents) if gate.lock is not None else ""
+    given = [Path(p) for p in paths] or [Path(".")]
+    path = lock_file(given, load_config(given[0]))  # no tree walk: only the lock is read
+    found = read_lock(path)
+    lock = found[0] if found is not None else None
+    if lock is None or type_name not in lock.agents:
+        known = ", ".join(lock.agents) if lock is not None else ""
         where = f"records only: {known}" if known else "records no agent type"
-        raise LockError(f"{gate.lock_path}: agent type {type_name!r} is not locked ({where})")
-    remaining = {name: v for name, v in gate.lock.agents.items() if name != type_name}
+        raise LockError(f"{display_path(path)}: agent type {type_name!r} is not locked ({where})")
+    remaining = {name: v for name, v in lock.agents.items() if name != type_name}
     write_atomic(path, Lock(remaining).text().encode("utf-8"))
     return path
 
@@ -81,8 +83,14 @@ class StateResult:
 
 
 def lock_path(run: Run) -> Path:
-    first = run.given[0].resolve()
-    root = run.config.root or (first if first.is_dir() else first.parent)
+    """Where the run's project keeps its lock."""
+    return lock_file(run.given, run.config)
+
+
+def lock_file(given: Sequence[Path], config: Config) -> Path:
+    """The lock at the project root: the configuration's directory, else the first path given."""
+    first = given[0].resolve()
+    root = config.root or (first if first.is_dir() else first.parent)
     return root / LOCK_NAME
 
 

@@ -73,9 +73,9 @@ def _changed_wiring(old: str, new: str) -> str:
     before, after = old.splitlines(), new.splitlines()
     names: dict[str, None] = {}
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, _, _, start, _ in matcher.get_opcodes():
+    for tag, old_start, _, start, _ in matcher.get_opcodes():
         if tag != "equal":
-            owner = _owner(after, start) or _owner(before, _line_in(matcher, start))
+            owner = _owner(after, start) or _owner(before, old_start)
             if owner:
                 names.setdefault(owner, None)
     if names:
@@ -92,14 +92,6 @@ def _owner(lines: list[str], index: int) -> str:
         if line.startswith(("AGENTS", "_register")):
             return ""
     return ""
-
-
-def _line_in(matcher: difflib.SequenceMatcher[str], new_index: int) -> int:
-    """The position in the old text that corresponds to `new_index` in the new one."""
-    for block in matcher.get_matching_blocks():
-        if block.b + block.size >= new_index:
-            return max(block.a + (new_index - block.b), 0)
-    return 0
 
 
 def _first_edited_line(old: str, new: str) -> int:

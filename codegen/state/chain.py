@@ -143,10 +143,10 @@ def _misplaced(
                 "from_version"
             )
         else:
-            seen.add(start)
-            continue
+            problem = ""
         seen.add(start)
-        findings.append(_chain(agent, migration.method.anchor, problem))
+        if problem:
+            findings.append(_chain(agent, migration.method.anchor, problem))
     return findings
 
 

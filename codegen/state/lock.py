@@ -11,7 +11,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..discovery import ConfigError, display_path
 from .schema import Schema, fingerprint
@@ -146,16 +145,12 @@ class _Reader:
             raise self.fail(f'agent "{name}": "stateVersion" must be an integer >= 1')
         if not isinstance(schema, dict) or not isinstance(digest, str):
             raise self.fail(f'agent "{name}" version {number} needs a "schema" and a "fingerprint"')
-        if fingerprint(_schema(schema)) != digest:
+        if fingerprint(schema) != digest:
             raise self.fail(
                 f'the schema of agent "{name}" version {number} does not match its fingerprint '
                 "(it was edited)"
             )
         return LockedVersion(number, schema, digest)
-
-
-def _schema(value: dict[str, Any]) -> Schema:
-    return value
 
 
 @dataclass(frozen=True, slots=True)

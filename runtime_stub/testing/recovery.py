@@ -113,24 +113,25 @@ class _Verifier:
     ) -> tuple[str, Any]:
         call = self.calls[index]
         key = f"golem-verify-{index}"
-        for attempt in (1, 2):
+
+        def attempt() -> Any:
             self.source.reseed(index)
+            return executor.invoke(
+                variant.type_name, self.args, call.method, call.args, idempotency_key=key
+            )
+
+        try:
             try:
-                value = executor.invoke(
-                    variant.type_name, self.args, call.method, call.args, idempotency_key=key
-                )
+                value = attempt()
             except SimulatedCrash:
-                if attempt == 2:
-                    raise
-                continue  # the crash inside this call: retried, recovery finishes it
-            except Exception as error:
-                if point is not None and _is_recovery_error(error):
-                    raise AssertionError(
-                        self._name(f"recovering for call {index + 1} {call}", how, error)
-                    ) from error
-                return ("error", f"{type(error).__name__}: {error}")
-            return ("ok", copy.deepcopy(value))
-        raise AssertionError("unreachable")  # pragma: no cover
+                value = attempt()  # the crash inside this call: retried, recovery finishes it
+        except Exception as error:
+            if point is not None and _is_recovery_error(error):
+                raise AssertionError(
+                    self._name(f"recovering for call {index + 1} {call}", how, error)
+                ) from error
+            return ("error", f"{type(error).__name__}: {error}")
+        return ("ok", copy.deepcopy(value))
 
     def _crash_and_recover(self, executor: Any, the_id: str, where: str, how: str) -> None:
         before = copy.deepcopy(stored_state(executor.instance(the_id)))

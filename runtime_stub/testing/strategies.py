@@ -25,6 +25,10 @@ from .recovery import Call
 
 __all__ = ["call_strategy", "constructor_strategy", "state_strategy", "strategy_for"]
 
+_ALIAS_TYPES: tuple[type, ...] = tuple(
+    t for t in (getattr(typing, "TypeAliasType", None),) if isinstance(t, type)
+)
+"""`type X = ...` aliases (Python 3.12+; none before)."""
 MAX_DEPTH = 3
 """How deep recursive types go before optionals are None and collections empty."""
 _SCALARS: dict[Any, st.SearchStrategy[Any]] = {
@@ -78,8 +82,8 @@ def strategy_for(annotation: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         return strategy_for(args[0], depth)
     if hasattr(annotation, "__supertype__"):  # NewType
         return strategy_for(annotation.__supertype__, depth)
-    if isinstance(annotation, typing.TypeAliasType if hasattr(typing, "TypeAliasType") else ()):
-        return strategy_for(annotation.__value__, depth)
+    if isinstance(annotation, _ALIAS_TYPES):
+        return strategy_for(getattr(annotation, "__value__"), depth)  # noqa: B009 - 3.12+ only
     if annotation in _SCALARS:
         return _SCALARS[annotation]
     if origin is typing.Literal:

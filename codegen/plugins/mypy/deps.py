@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -95,11 +94,11 @@ class DependencyRecord:
         """Atomically (a temporary file renamed): a reader never sees half a record."""
         if self.path is None:
             return
+        from ...generate.plan import write_atomic
+
         text = json.dumps(self.modules, indent=1, sort_keys=True)
-        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_atomic(self.path, text.encode("utf-8"))
         except OSError:
-            temporary.unlink(missing_ok=True)  # a read-only cache: the record is an optimisation
+            pass  # a read-only cache: the record is an optimisation
