@@ -24,6 +24,14 @@ from .common import (
     run_options,
 )
 
+store_option = click.option(
+    "--store",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".golem/oplog.db"),
+    show_default=True,
+    help="SQLite oplog store of a local executor.",
+)
+
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1)
@@ -107,13 +115,7 @@ def snapshots() -> None:
 
 @snapshots.command("export")
 @click.argument("agent_id")
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".golem/oplog.db"),
-    show_default=True,
-    help="SQLite oplog store of a local executor.",
-)
+@store_option
 @click.option(
     "--to",
     "directory",
@@ -139,13 +141,7 @@ def export(agent_id: str, store: Path, directory: Path | None) -> None:
 
 @click.command()
 @click.argument("agent_id", required=False)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".golem/oplog.db"),
-    show_default=True,
-    help="SQLite oplog store of a local executor.",
-)
+@store_option
 @click.option("--list", "list_only", is_flag=True, help="List the agents of the store.")
 def oplog(agent_id: str | None, store: Path, list_only: bool) -> None:
     """Print an agent's oplog from a local executor store, like `golem agent oplog`.

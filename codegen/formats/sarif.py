@@ -125,17 +125,7 @@ def _help_markdown(code: str, rule: Rule | None, fallback: str) -> str:
 def _sarif_result(
     d: Diagnostic, rule_index: int, root: Path, seen: dict[str, int]
 ) -> dict[str, object]:
-    region = {
-        "startLine": d.line,
-        "startColumn": d.column,
-        "endLine": d.end_line,
-        "endColumn": d.end_column,
-    }
-    uri, relative = _located(d.path, root)
-    artifact: dict[str, object] = {"uri": uri}
-    if relative:
-        artifact["uriBaseId"] = ROOT_ID
-    location = {"artifactLocation": artifact, "region": region}
+    location, artifact, uri = _physical(d.path, (d.line, d.column, d.end_line, d.end_column), root)
     result: dict[str, object] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
@@ -155,18 +145,20 @@ def _sarif_result(
 
 def _sarif_related(r: RelatedLocation, index: int, root: Path) -> dict[str, object]:
     """A SARIF related location (ids count from 1, as message links `[text](1)` expect)."""
-    region = {
-        "startLine": r.line,
-        "startColumn": r.column,
-        "endLine": r.end_line,
-        "endColumn": r.end_column,
-    }
-    uri, relative = _located(r.path, root)
+    physical, _, _ = _physical(r.path, (r.line, r.column, r.end_line, r.end_column), root)
+    return {"id": index, "physicalLocation": physical, "message": {"text": r.message}}
+
+
+def _physical(
+    path: str, span: tuple[int, int, int, int], root: Path
+) -> tuple[dict[str, object], dict[str, object], str]:
+    """(physicalLocation, its artifactLocation, the URI) of a span, relative to the root."""
+    region = dict(zip(("startLine", "startColumn", "endLine", "endColumn"), span, strict=True))
+    uri, relative = _located(path, root)
     artifact: dict[str, object] = {"uri": uri}
     if relative:
         artifact["uriBaseId"] = ROOT_ID
-    physical = {"artifactLocation": artifact, "region": region}
-    return {"id": index, "physicalLocation": physical, "message": {"text": r.message}}
+    return {"artifactLocation": artifact, "region": region}, artifact, uri
 
 
 def _sarif_fix(artifact: dict[str, object], fix: Fix) -> dict[str, object]:
