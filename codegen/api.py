@@ -7,11 +7,9 @@ Heavy modules (libcst, jinja2) are imported only when a file actually needs pars
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Finding, Fix, Severity, sort_key
@@ -19,7 +17,6 @@ from .discovery import Config
 from .evolution import (
     StateResult,
     forget,
-    gate_findings,
     judge_gate,
     lock_change,
     read_gate,
@@ -27,11 +24,19 @@ from .evolution import (
 )
 from .model import Project
 from .run.pipeline import DEFAULT_OPTIONS, Options, Run
-from .state.lock import LOCK_NAME
+from .run.planning import (
+    GENERATOR_CODES,
+    broken_directories,
+    generated_findings,
+    plan_changes,
+    plan_findings,
+)
 
 if TYPE_CHECKING:
     from .fix import FixedFile
     from .generate.plan import FileChange
+    from .run.grouping import UnitRecord
+    from .state.lock import Gate
 
 __all__ = [
     "CheckResult",
@@ -49,16 +54,8 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
-GENERATOR_CODES = frozenset({"GLM040", "GLM041", "GLM053"})
-"""Codes `generate` itself repairs, so they do not stop it from writing."""
-RENDER_BLOCKERS = frozenset(
-    {"GLM001", "GLM002", "GLM004", "GLM005", "GLM006", "GLM012", "GLM900", "GLM901"}
-)
-"""Errors after which an agent's wiring cannot be rendered, suppressed or not."""
 FIX_ROUNDS = 25
 """Rounds of fix-and-recheck before `fix` gives up on fixes that keep overlapping (like ruff)."""
-MAX_DIGESTS = 256
-"""Code digests of generated modules kept between runs (the most recent ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,16 +133,17 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
     stored = run.cached_result(key) if key else None
     if stored is not None:
         return CheckResult(stored.diagnostics, stored.files)
-    project = run.project()
-    findings = [
-        *run.failures,
-        *_run_checks(project, run.config.golem_version),
-        *gate_findings(project, gate),
-    ]
+    from .run.units import Units
+
+    scans = run.scans()
+    units = Units(run, gate, _units_salt(run, gate) if key else "")
+    records = units.check(scans)
+    findings = [*run.failures, *_tree_findings(records, gate)]
     found = run.diagnostics(findings, select, ignore)
-    if project.agents or run.tree.generated:
-        changes = _plan(run, project, found, findings)
-        found += run.diagnostics(_generated_findings(changes), select, ignore)
+    if records or run.tree.generated:
+        planner = partial(plan_findings, run)
+        generated = units.plan(broken_directories(found, findings), planner)
+        found += run.diagnostics(generated, select, ignore)
     found += run.diagnostics(run.unused_suppressions(select, ignore), select, ignore)
     diagnostics = tuple(sorted(found, key=sort_key))
     if any(code in _fixable_codes() for code in {d.code for d in diagnostics}):
@@ -154,7 +152,27 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
         diagnostics = attach_fixes(diagnostics, run.sources)
     if key:
         run.store_result(key, diagnostics)
+        units.save()
     return CheckResult(diagnostics, len(run.tree.sources))
+
+
+def _units_salt(run: Run, gate: Gate) -> str:
+    """What the units' records depend on beyond the files they read."""
+    config = run.config
+    return repr((str(config.root), config.golem_version, gate.lock_text, gate.covers_root))
+
+
+def _tree_findings(records: Sequence[UnitRecord], gate: Gate) -> list[Finding]:
+    """The checks' and the gate's findings of every directory, and those across the tree."""
+    if not records and gate.lock is None:
+        return []
+    from .checks import check_tree
+    from .state.gate import orphans
+
+    findings = check_tree([record.checks for record in records])
+    findings += [found for record in records for found in record.gate]
+    names = {named.name for record in records for named in record.checks.names}
+    return findings + orphans(names, gate)
 
 
 def fix(
@@ -285,9 +303,13 @@ def generate(
     gated = judged.findings if judged else ()
     findings = [*run.failures, *_run_checks(project, run.config.golem_version), *gated]
     found = run.diagnostics(findings, (), ())
-    changes = (*_plan(run, project, found, findings), *lock_change(run, gate, judged))
+    broken = broken_directories(found, findings)
+    changes = (
+        *plan_changes(run, project, run.tree.generated, broken),
+        *lock_change(run, gate, judged),
+    )
     diagnostics = tuple(
-        sorted(found + run.diagnostics(_generated_findings(changes), (), ()), key=sort_key)
+        sorted(found + run.diagnostics(generated_findings(changes), (), ()), key=sort_key)
     )
     blocking = _blocking(diagnostics)
     if key and (blocking or all(change.action == "unchanged" for change in changes)):
@@ -326,67 +348,3 @@ def _run_checks(project: Project, golem_version: str) -> list[Finding]:
     from .checks import run_checks
 
     return run_checks(project, golem_version)
-
-
-def _plan(
-    run: Run, project: Project, found: Sequence[Diagnostic], findings: Sequence[Finding]
-) -> tuple[FileChange, ...]:
-    """Plan the wiring of every directory whose agents have no errors.
-
-    A directory with errors is not rendered (its agents may be invalid): its generated module is
-    neither reported stale nor deleted, but a foreign or hand-edited one is still reported.
-    Errors that make an agent unrenderable count even when suppressed or ignored.
-    """
-    from .generate.plan import plan_generation
-    from .run.cache import RenderCache
-    from .run.dependencies import render_inputs
-    from .run.prerender import prerender
-
-    broken = {
-        Path(d.path).resolve().parent
-        for d in found
-        if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
-    }
-    broken |= {Path(f.path).resolve().parent for f in findings if f.code in RENDER_BLOCKERS}
-    healthy = tuple(a for a in project.agents if Path(a.scan.path).resolve().parent not in broken)
-    renderable = replace(project, agents=healthy)
-    inputs = partial(render_inputs, project=project)
-    cache = RenderCache(run.cache, inputs, run.content_key)
-    with _known_digests(run):
-        cache.ahead(prerender(renderable, run.jobs, skip=cache.holds))
-        changes = plan_generation(renderable, run.tree.generated, cache=cache)
-    return tuple(
-        change
-        for change in changes
-        if change.path.resolve().parent not in broken or change.action in ("foreign", "edited")
-    )
-
-
-@contextmanager
-def _known_digests(run: Run) -> Iterator[None]:
-    """Code digests of generated modules from the last runs (a module laid out by the team's
-    formatter is then verified without parsing it), and the new ones stored after planning."""
-    from .generate import fingerprint
-    from .run.cache import CacheEntry
-
-    key = run.cache.key(b"", "fingerprints", "")
-    entry = run.cache.get(key) if key else None
-    stored = getattr(entry, "digests", None) or {}
-    fingerprint.learn(stored)
-    yield
-    current = fingerprint.known()
-    if key and current != stored:
-        recent = dict(list(current.items())[-MAX_DIGESTS:])
-        run.cache.put(key, CacheEntry(None, None, digests=recent))
-
-
-def _generated_findings(changes: Sequence[FileChange]) -> list[Finding]:
-    """GLM040-042 for existing golem_agents.py files.
-
-    A module not generated yet is not a diagnostic: `check` lints what is there, and
-    `generate --check` (the CI step) fails on a missing module.
-    """
-    from .generate.findings import generated_findings
-
-    generated = [c for c in changes if c.action != "create" and c.path.name != LOCK_NAME]
-    return generated_findings(generated)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from runtime_stub.snapshotting import Disabled, SnapshottingError, parse_snapshotting
 
 from ..diagnostics import Finding
-from ..model import Agent, Option
+from ..model import Agent, Anchor, Option
 from .common import finding, option
 
 __all__ = [
     "AGENT_OPTIONS",
+    "TypeName",
     "check_declaration",
     "check_type_names",
     "not_literal",
+    "type_name_of",
     "unknown_option",
 ]
 
@@ -122,22 +125,47 @@ def _ephemeral_snapshots(agent: Agent) -> list[Finding]:
     return [finding(agent, "GLM007", message, given.anchor)]
 
 
-def check_type_names(agents: Sequence[Agent]) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class TypeName:
+    """An agent's type name, where it is declared, and what a clash report needs of the agent."""
+
+    name: str
+    cls: str
+    path: str
+    anchor: Anchor
+    """The `name=` option when given, else the class."""
+    suppress_anchor: Anchor
+
+
+def type_name_of(agent: Agent) -> TypeName:
+    """What GLM012 needs to know of one agent (the tree-wide check sees no Agent)."""
+    named = option(agent.decl.options, "name")
+    anchor = agent.cls.anchor if named is None else named.anchor
+    return TypeName(agent.type_name, agent.cls.name, agent.scan.path, anchor, agent.decl.anchor)
+
+
+def check_type_names(names: Sequence[TypeName]) -> list[Finding]:
     """GLM012: type names are unique in the tree; each agent of a clash names the others."""
-    by_name: dict[str, list[Agent]] = {}
-    for agent in agents:
-        by_name.setdefault(agent.type_name, []).append(agent)
+    by_name: dict[str, list[TypeName]] = {}
+    for named in names:
+        by_name.setdefault(named.name, []).append(named)
     findings = []
     for name, group in by_name.items():
         for agent in group if len(group) > 1 else ():
             others = ", ".join(
-                f"{other.cls.name} in {other.scan.path}" for other in group if other is not agent
+                f"{other.cls} in {other.path}" for other in group if other is not agent
             )
             message = (
-                f'agent type name "{name}" is also used by {others}; type names must be unique '
-                'in the tree: rename the class or set another @agent(name="...")'
+                f'{agent.cls}: agent type name "{name}" is also used by {others}; type names must '
+                'be unique in the tree: rename the class or set another @agent(name="...")'
             )
-            named = option(agent.decl.options, "name")
-            anchor = agent.cls.anchor if named is None else named.anchor
-            findings.append(finding(agent, "GLM012", message, anchor))
+            findings.append(
+                Finding(
+                    "GLM012",
+                    message,
+                    agent.path,
+                    agent.anchor,
+                    suppress_anchor=agent.suppress_anchor,
+                )
+            )
     return findings

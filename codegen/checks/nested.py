@@ -9,7 +9,7 @@ a method), so selecting or ignoring a code behaves as for the agents' own proble
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Finding, Related
@@ -17,7 +17,7 @@ from ..model import Agent, Anchor, Project, TypeRef
 from .common import Problem, is_resource, located_problems
 from .snapshot import snapshots_automatically
 
-__all__ = ["check_nested_types"]
+__all__ = ["NestedUse", "check_nested_types", "nested_uses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +32,28 @@ class _Place:
     anchor: Anchor
 
 
-def check_nested_types(project: Project) -> list[Finding]:
+NestedUse = tuple[_Place, Problem]
+"""An agent's annotation reaching a bad field of a project dataclass, and the problem there."""
+
+
+def nested_uses(project: Project) -> list[NestedUse]:
+    """Every use of a bad field of a project dataclass by the project's agents."""
+    return [
+        (place, problem)
+        for agent in project.agents
+        for place in _places(agent)
+        for problem in located_problems(place.ref, project, place.where)
+        if problem.field is not None
+    ]
+
+
+def check_nested_types(uses: Sequence[NestedUse]) -> list[Finding]:
     """One finding per bad field of a project dataclass that some agent reaches."""
-    uses: dict[tuple[str, Anchor], list[tuple[_Place, Problem]]] = {}
-    for agent in project.agents:
-        for place in _places(agent):
-            for problem in located_problems(place.ref, project, place.where):
-                if problem.field is not None:
-                    key = (problem.field.path, problem.field.anchor)
-                    uses.setdefault(key, []).append((place, problem))
-    return [_finding(group) for group in uses.values()]
+    by_field: dict[tuple[str, Anchor], list[NestedUse]] = {}
+    for place, problem in uses:
+        assert problem.field is not None  # nested_uses keeps field problems only
+        by_field.setdefault((problem.field.path, problem.field.anchor), []).append((place, problem))
+    return [_finding(group) for group in by_field.values()]
 
 
 def _places(agent: Agent) -> Iterator[_Place]:

@@ -24,6 +24,7 @@ from .render import read_header, refreshed, same_module
 __all__ = [
     "GENERATED_NAME",
     "FileChange",
+    "Rendering",
     "apply_changes",
     "directories",
     "plan_generation",
@@ -53,11 +54,23 @@ class FileChange:
     """The agent modules of the directory (where findings about a missing file point)."""
 
 
-class RenderCache(Protocol):
-    """Texts rendered by an earlier run from the same inputs (`run.cache` keeps them on disk)."""
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A directory's wiring: its model hash, and its text unless the module on disk records
+    that hash (then nothing was rendered: the module is current)."""
 
-    def render(self, agents: Sequence[Agent], produce: Callable[[], str | None]) -> str | None:
-        """The stored text for `agents`, else `produce`'s."""
+    model_hash: str
+    text: str | None
+
+
+class RenderCache(Protocol):
+    """Renderings of an earlier run from the same inputs (`run.cache` keeps them on disk)."""
+
+    def render(
+        self, agents: Sequence[Agent], recorded: str | None, produce: Callable[[], Rendering]
+    ) -> str | None:
+        """The text for `agents` (None: the module recording `recorded` is current), from a
+        stored rendering when it answers that, else from `produce`."""
         ...
 
 
@@ -78,7 +91,7 @@ def plan_generation(
         old, readable = _read(path)
         recorded = read_header(old).model_hash if old is not None else None
         rendered = partial(produce, project, agents, recorded)
-        text = rendered() if cache is None else cache.render(agents, rendered)
+        text = rendered().text if cache is None else cache.render(agents, recorded, rendered)
         changes.append(_classify(path, old, readable, text, sources))
         planned.add(_key(path))
     for path in existing:
@@ -98,15 +111,15 @@ def directories(project: Project) -> list[list[Agent]]:
     return list(by_directory.values())
 
 
-def produce(project: Project, agents: Sequence[Agent], recorded: str | None) -> str | None:
-    """The text of the module of the directory holding `agents`, or None when `recorded` (the
-    model hash its module on disk records) is the current one: nothing is rendered then."""
+def produce(project: Project, agents: Sequence[Agent], recorded: str | None) -> Rendering:
+    """The wiring of the directory holding `agents`; its text is not rendered when `recorded`
+    (the model hash its module on disk records) is the current one."""
     from .render import model_hash, render_module
     from .wiring import build_module
 
     model = build_module(project, agents)
     digest = model_hash(model)
-    return None if recorded == digest else render_module(model, digest)
+    return Rendering(digest, None if recorded == digest else render_module(model, digest))
 
 
 def recorded_hash(agents: Sequence[Agent]) -> str | None:

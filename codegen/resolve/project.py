@@ -8,6 +8,8 @@ from dataclasses import replace
 from ..model import (
     Agent,
     AgentDecl,
+    DataclassInfo,
+    EnumInfo,
     Method,
     MethodDef,
     ModuleScan,
@@ -20,7 +22,7 @@ from .helpers import Helpers
 from .symbols import BrokenModules, ClassSym, ModuleLoader, SymbolTable
 from .types import TypeResolver, state_problems
 
-__all__ = ["BrokenModules", "ModuleLoader", "resolve"]
+__all__ = ["BrokenModules", "ModuleLoader", "merge", "resolve"]
 
 SNAPSHOT_METHODS = ("save_snapshot", "load_snapshot")
 
@@ -43,6 +45,24 @@ def resolve(
     reached = Project((), (), types.dataclasses, types.enums)
     agents = tuple(replace(a, snapshot_kind=_snapshot_kind(a, reached)) for a in drafts)
     return Project(symbols.scans, agents, types.dataclasses, types.enums)
+
+
+def merge(scans: Sequence[ModuleScan], parts: Sequence[Project]) -> Project:
+    """The tree's project from projects resolved apart (a directory each): `scans` then every
+    module a part loaded, the parts' agents in order, every dataclass and enum a part reached."""
+    merged = list(scans)
+    known = {(scan.path, scan.module) for scan in scans}
+    dataclasses: dict[str, DataclassInfo] = {}
+    enums: dict[str, EnumInfo] = {}
+    for part in parts:
+        for scan in part.scans:
+            if (scan.path, scan.module) not in known:
+                known.add((scan.path, scan.module))
+                merged.append(scan)
+        dataclasses.update(part.dataclasses)
+        enums.update(part.enums)
+    agents = tuple(agent for part in parts for agent in part.agents)
+    return Project(tuple(merged), agents, dataclasses, enums)
 
 
 def _load_helpers(agents: Sequence[Agent], symbols: SymbolTable) -> None:

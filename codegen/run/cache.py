@@ -18,9 +18,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Finding
 from ..model import Agent, ModuleScan, Span
+
+if TYPE_CHECKING:
+    from ..generate.plan import Rendering
+    from .grouping import UnitRecord
 
 __all__ = [
     "CACHE_ENV",
@@ -31,11 +36,12 @@ __all__ = [
     "cache_directory",
     "file_digest",
     "group_names",
+    "read_or_empty",
 ]
 
 CACHE_ENV = "GOLEM_CODEGEN_CACHE_DIR"
 """Where the caches of all projects go, instead of the user's cache directory."""
-FORMAT = "2"
+FORMAT = "3"
 PICKLE_PROTOCOL = 5
 
 
@@ -46,12 +52,14 @@ class CacheEntry:
     scan: ModuleScan | None
     failure: Finding | None
     spans: dict[int, Span] | None = field(default=None)
-    rendered: str | None = field(default=None)
-    """For render entries: the generated module's text."""
+    rendered: Rendering | None = field(default=None)
+    """For render entries: the directory's wiring (its text only if it was rendered)."""
     result: RunResult | None = field(default=None)
     """For run entries: the diagnostics of a whole `check` run."""
     digests: dict[str, str] | None = field(default=None)
     """For the project's fingerprint entry: code digests of generated modules (`fingerprint`)."""
+    units: dict[str, UnitRecord] | None = field(default=None)
+    """For the project's units entry: what each directory's check found, by directory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +125,13 @@ class ScanCache:
 
 
 class RenderCache:
-    """Rendered golem_agents.py texts keyed by everything the rendering of one directory reads.
+    """Renderings of a directory's wiring keyed by everything the rendering reads.
 
     `inputs(agents)` names the files a directory's rendering depends on (its agent modules, the
     modules of inherited fields, and of every dataclass and enum its agents reach); `content_key`
     gives each file's content key. Editing one agent module re-renders only what depends on it.
-    A rendering is a text, or None when the module on disk is current (never stored).
+    A rendering whose module on disk was current is stored too (its model hash, without text):
+    an unchanged tree is then verified without building a single wiring model.
     """
 
     def __init__(
@@ -134,27 +143,32 @@ class RenderCache:
         self._store = store
         self._inputs = inputs
         self._content_key = content_key
-        self._ahead: Mapping[tuple[str, ...], str | None] = {}
+        self._ahead: Mapping[tuple[str, ...], Rendering] = {}
 
-    def ahead(self, ready: Mapping[tuple[str, ...], str | None]) -> None:
+    def ahead(self, ready: Mapping[tuple[str, ...], Rendering]) -> None:
         """Use renderings done ahead (in parallel), by `group_names`, for what is not stored."""
         self._ahead = ready
 
-    def holds(self, agents: Sequence[Agent]) -> bool:
-        """Whether the text for `agents` is stored (so rendering it ahead is wasted work)."""
-        return self._store.directory is not None and self._cached(self._key(agents)) is not None
+    def holds(self, agents: Sequence[Agent], recorded: str | None) -> bool:
+        """Whether the stored rendering answers for `agents` (so rendering ahead is wasted)."""
+        if self._store.directory is None:
+            return False
+        return _answers(self._stored(self._key(agents)), recorded)
 
-    def render(self, agents: Sequence[Agent], produce: Callable[[], str | None]) -> str | None:
-        """The stored text for `agents`, else the one rendered ahead, else `produce`'s."""
+    def render(
+        self, agents: Sequence[Agent], recorded: str | None, produce: Callable[[], Rendering]
+    ) -> str | None:
+        """The text for `agents`, None when the module recording `recorded` is current: from
+        the stored rendering, else the one rendered ahead, else `produce`'s."""
         key = self._key(agents) if self._store.directory is not None else None
-        cached = self._cached(key) if key is not None else None
-        if cached is not None:
-            return cached
+        stored = self._stored(key) if key is not None else None
+        if stored is not None and _answers(stored, recorded):
+            return None if stored.model_hash == recorded else stored.text
         names = group_names(agents)
-        text = self._ahead[names] if names in self._ahead else produce()
-        if key is not None and text is not None:
-            self._store.put(key, CacheEntry(None, None, rendered=text))
-        return text
+        rendering = self._ahead[names] if names in self._ahead else produce()
+        if key is not None:
+            self._store.put(key, CacheEntry(None, None, rendered=rendering))
+        return rendering.text
 
     def _key(self, agents: Sequence[Agent]) -> str:
         digest = hashlib.sha256()
@@ -162,14 +176,27 @@ class RenderCache:
             digest.update(f"{path}\0{self._content_key(path)}\0".encode())
         return self._store.key(digest.digest(), "render", "\0".join(group_names(agents)))
 
-    def _cached(self, key: str) -> str | None:
+    def _stored(self, key: str) -> Rendering | None:
         entry = self._store.get(key)
         return entry.rendered if entry is not None else None
+
+
+def _answers(stored: Rendering | None, recorded: str | None) -> bool:
+    """Whether `stored` gives the text for a module recording `recorded` without rendering."""
+    return stored is not None and (stored.model_hash == recorded or stored.text is not None)
 
 
 def group_names(agents: Sequence[Agent]) -> tuple[str, ...]:
     """Names a directory's group of agents (the same in every process of a run)."""
     return tuple(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
+
+
+def read_or_empty(path: Path) -> bytes:
+    """The bytes of `path`, or none when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def file_digest(data: bytes) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import tokenize
+from io import BytesIO
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Finding, RelatedLocation
@@ -10,10 +13,24 @@ from ..model import Span
 if TYPE_CHECKING:
     from ..scan.module import ScannedFile
 
-__all__ = ["START", "related_locations", "rescan"]
+__all__ = ["START", "related_locations", "rescan", "source_lines"]
 
 START = Span(1, 1, 1, 1)
 """Where a finding goes whose anchor is unknown."""
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
+
+
+def source_lines(data: bytes | None) -> list[str]:
+    """The lines of a file's bytes, decoded as Python would (none when it was not read)."""
+    if data is None:
+        return []
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    return LINE_BREAK.split(text)
 
 
 def related_locations(

@@ -10,34 +10,25 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import re
-import tokenize
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Finding, sort_key
 from ..discovery import Config, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
-from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
-from .locate import START, related_locations, rescan
-from .pool import scan_entry
-
-if TYPE_CHECKING:
-    pass
+from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest, read_or_empty
+from .grouping import Resolved, units_of
+from .locate import START, related_locations, rescan, source_lines
+from .pool import Counter, gc_paused, scan_entry
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
 
 RUNTIME_MARK = b"runtime_stub"
 PARALLEL_THRESHOLD = 64
 """Below this many files to parse, worker start-up (a libcst import each) costs more than it saves."""
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-"""Python's own line breaks (str.splitlines also splits on form feeds and U+2028)."""
 
 UNUSED_SUPPRESSION = "GLM902"
 """Not itself suppressed by comments: a bare `# golem: ignore` would always hide its own report."""
@@ -88,6 +79,10 @@ class Run:
         """(path, line, entry) of each suppression that suppressed a finding (GLM902)."""
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
+        self._located: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
+        self._remembered: dict[str, str] = {}
+        """Module name -> the file that holds it, for every module looked up and found."""
         self.broken: dict[str, str] = {}
         """Modules that did not scan (GLM900/GLM901) -> why, for the messages that need them."""
 
@@ -110,7 +105,7 @@ class Run:
             digest.update(b"\1" if data is None else data)
         for path in self.tree.generated:
             digest.update(f"\0{path.as_posix()}\0".encode())
-            digest.update(_bytes_or_empty(path))
+            digest.update(read_or_empty(path))
         return self.cache.key(digest.digest(), "run", "")
 
     def cached_result(self, key: str) -> RunResult | None:
@@ -120,7 +115,7 @@ class Run:
         if result is None:
             return None
         for path, expected in result.extra:
-            if file_digest(_bytes_or_empty(Path(path))) != expected:
+            if file_digest(read_or_empty(Path(path))) != expected:
                 return None
         return result
 
@@ -139,6 +134,15 @@ class Run:
 
     def project(self) -> Project:
         """Scan every file that mentions the runtime, then resolve (type modules load on demand)."""
+        scans = self.scans()
+        if not scans:
+            return Project(scans=(), agents=())
+        from ..resolve.project import merge
+
+        return merge(scans, [self.resolve_unit(unit).project for unit in units_of(scans)])
+
+    def scans(self) -> list[ModuleScan]:
+        """The scans of every file that mentions the runtime (or was named), in tree order."""
         batch = []
         for source in self.tree.sources:
             data = self.sources.get(source.display) or self._read(source.path, source.display)
@@ -146,22 +150,51 @@ class Run:
                 continue
             if RUNTIME_MARK in data or source.named:
                 batch.append((data, source.display, source.module))
-            else:
-                self._check_decodable(data, source.display)
-        scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
+            elif (failure := check_decodable(data, source.display)) is not None:
+                self.failures.append(failure)  # files not parsed are decoded: GLM901 for each
+        with gc_paused():
+            scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
+        gc.freeze()  # the scans live as long as the run: later collections need not walk them
         for scan in scans:
             self._by_module.setdefault(scan.module, scan)
-        if not scans:
-            return Project(scans=(), agents=())
+            self._located.setdefault(scan.module, scan.path)
+        return scans
+
+    def resolve_unit(self, scans: Sequence[ModuleScan]) -> Resolved:
+        """Resolve the agents of one directory's modules, loading others on demand; what was
+        read on the way (files, and module names not found) is returned with the project."""
         from ..resolve.project import resolve
 
-        return resolve(scans, self._load_module, self.broken)
+        requested: list[str] = []
 
-    def _check_decodable(self, data: bytes, display: str) -> None:
-        """Files that are not parsed are still decoded: GLM901 is reported for every file."""
-        failure = check_decodable(data, display)
-        if failure is not None:
-            self.failures.append(failure)
+        def load(module: str) -> ModuleScan | None:
+            requested.append(module)
+            return self._load_module(module)
+
+        project = resolve(scans, load, self.broken)
+        files = {scan.path: scan.module for scan in scans}
+        files.update((self._located[m], m) for m in requested if m in self._located)
+        absent = {m for m in requested if m not in self._located}
+        return Resolved(project, files, frozenset(absent))
+
+    def remember(self, files: Iterable[tuple[str, str]]) -> None:
+        """(display path, module) of files a reused result points into: read and located on
+        demand (their positions and suppressions) although this run resolved nothing there."""
+        for display, module in files:
+            self._remembered.setdefault(display, module)
+
+    def digest_of(self, display: str) -> str:
+        """The digest of a file as this run reads it ("" when it cannot be read)."""
+        if display not in self._digests:
+            data = self.sources.get(display)
+            if data is None:
+                data = read_or_empty(Path(display))
+            self._digests[display] = file_digest(data) if data else ""
+        return self._digests[display]
+
+    def exists(self, module: str) -> bool:
+        """Whether `module` is a file of the tree's roots (as `_find_and_scan` would find it)."""
+        return self._file_of(module) is not None
 
     def _read(self, path: Path, display: str) -> bytes | None:
         if self._overlay is not None and display in self._overlay:
@@ -205,8 +238,8 @@ class Run:
             return []
         from ..scan.parse import unvalidated
 
-        counter = _Counter(len(work), progress)
-        with _gc_paused(), unvalidated():  # forked workers inherit both
+        counter = Counter(len(work), progress)
+        with gc_paused(), unvalidated():  # forked workers inherit both
             if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
                 from .pool import scan_in_parallel
 
@@ -231,13 +264,20 @@ class Run:
         return self._by_module[module]
 
     def _find_and_scan(self, module: str) -> ModuleScan | None:
+        found = self._file_of(module)
+        if found is None:
+            return None
+        candidate, display = found
+        self._located[module] = display
+        data = self.sources.get(display) or self._read(candidate, display)
+        return None if data is None else self._scan_batch([(data, display, module)])[0]
+
+    def _file_of(self, module: str) -> tuple[Path, str] | None:
         relative = Path(*module.split("."))
         for root in self.tree.roots:
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
                 if candidate.is_file():
-                    display = display_path(candidate)
-                    data = self.sources.get(display) or self._read(candidate, display)
-                    return None if data is None else self._scan_batch([(data, display, module)])[0]
+                    return candidate, display_path(candidate)
         return None
 
     @property
@@ -301,6 +341,7 @@ class Run:
 
     def _spans_of(self, path: str) -> dict[int, Span]:
         """Spans of every anchor of a file: cached, or located from its (possibly re-parsed) CST."""
+        self._recall(path)
         key, entry = self._entries.get(path, ("", CacheEntry(None, None)))
         if entry.spans is not None:
             return entry.spans
@@ -316,11 +357,20 @@ class Run:
             self.cache.put(key, entry)
         return entry.spans
 
+    def _recall(self, path: str) -> None:
+        """Read and scan (from the cache) a remembered file this run has not read yet."""
+        module = self._remembered.get(path)
+        if module is not None and path not in self._entries:
+            data = self.sources.get(path) or self._read(Path(path), path)
+            if data is not None:
+                self._scan_batch([(data, path, module)])
+
     def _suppressed(self, finding: Finding, span: Span, decorator: Span | None) -> bool:
         """Whether a `# golem: ignore` covers the finding; each one that does is recorded."""
         from ..diagnostics import suppressing
 
-        lines = self._lines(finding.path)
+        self._recall(finding.path)
+        lines = source_lines(self.sources.get(finding.path))
         candidates = [span.line] if decorator is None else [span.line, decorator.line]
         found = False
         for line in candidates:
@@ -346,47 +396,3 @@ class Run:
             if source.display in self.sources and source.display not in failed
         ]
         return unused_in_files(files, self._used, reported)
-
-    def _lines(self, display: str) -> list[str]:
-        data = self.sources.get(display)
-        if data is None:
-            return []
-        try:
-            encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-            text = data.decode(encoding, errors="replace")
-        except (SyntaxError, LookupError):
-            text = data.decode("utf-8", errors="replace")
-        return LINE_BREAK.split(text)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Scanning allocates millions of acyclic CST objects: collecting meanwhile is pure cost."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class _Counter:
-    """Reports progress, one file at a time."""
-
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total = total
-        self.count = 0
-        self.progress = progress
-
-    def done(self) -> None:
-        self.count += 1
-        if self.progress is not None:
-            self.progress(self.count, self.total)
-
-
-def _bytes_or_empty(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from .cache import CacheEntry
 from .sharing import map_shared
 
-__all__ = ["Job", "scan_entry", "scan_in_parallel"]
+__all__ = ["Counter", "Job", "gc_paused", "scan_entry", "scan_in_parallel"]
 
 Job = tuple[bytes, str, str]
 """(file bytes, display path, module name)."""
@@ -47,3 +48,29 @@ def scan_entry(job: Job) -> CacheEntry:
     if isinstance(outcome, ScanFailure):
         return CacheEntry(None, outcome.finding)
     return CacheEntry(outcome.scan, None)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Scanning allocates millions of acyclic CST objects: collecting meanwhile is pure cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Counter:
+    """Reports progress, one file at a time."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.count = 0
+        self.progress = progress
+
+    def done(self) -> None:
+        self.count += 1
+        if self.progress is not None:
+            self.progress(self.count, self.total)

@@ -12,7 +12,7 @@ import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from ..generate.plan import directories
+from ..generate.plan import Rendering, directories
 from ..model import Agent, Project
 from .cache import group_names
 from .sharing import map_shared
@@ -27,7 +27,7 @@ _inherited: tuple[Project, list[list[Agent]]] | None = None
 
 def prerender(
     project: Project, jobs: int, *, skip: Callable[[Sequence[Agent]], bool]
-) -> Mapping[tuple[str, ...], str | None]:
+) -> Mapping[tuple[str, ...], Rendering]:
     """Render the directories of `project` that `skip` does not exclude ahead, in parallel;
     returns the renderings by `group_names` (empty when parallel rendering does not pay)."""
     global _inherited
@@ -53,7 +53,7 @@ def prerender(
     return {group_names(group): text for group, text in zip(ordered, texts, strict=True)}
 
 
-def _render_group(index: int) -> str | None:
+def _render_group(index: int) -> Rendering:
     from ..generate.plan import produce, recorded_hash
 
     assert _inherited is not None, "prerender workers are forked with the project"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..checks.common import finding
@@ -13,7 +13,13 @@ from .diff import Change, compare
 from .lock import LOCK_NAME, Gate, Lock, LockedVersion, agent_line
 from .schema import Schema, fingerprint, state_schema
 
-__all__ = ["Gate", "GateResult", "Verdict", "judge"]  # Gate lives in .lock (cheap to import)
+__all__ = [
+    "Gate",
+    "GateResult",
+    "Verdict",
+    "judge",
+    "orphans",
+]  # Gate lives in .lock (cheap to import)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +46,9 @@ class GateResult:
         return self.lock.text() if self.lock.agents else None
 
 
-def judge(project: Project, gate: Gate) -> GateResult:
-    """Every agent's migrations checked, every locked agent compared with its lock entry."""
+def judge(project: Project, gate: Gate, *, whole: bool = True) -> GateResult:
+    """Every agent's migrations checked, every locked agent compared with its lock entry; with
+    `whole` (the project is the whole tree), lock entries of agents that are gone (GLM055)."""
     findings: list[Finding] = []
     verdicts: list[Verdict] = []
     old = dict(gate.lock.agents) if gate.lock is not None else {}
@@ -58,7 +65,8 @@ def judge(project: Project, gate: Gate) -> GateResult:
         findings += chain + found
         verdicts.append(verdict)
         new[agent.type_name] = updated
-    findings += _orphans(project, gate)
+    if whole:
+        findings += orphans({agent.type_name for agent in project.agents}, gate)
     return GateResult(tuple(findings), tuple(verdicts), Lock(dict(sorted(new.items()))))
 
 
@@ -139,10 +147,10 @@ def _incompatible(agent: Agent, changes: Sequence[Change]) -> list[Finding]:
     return findings
 
 
-def _orphans(project: Project, gate: Gate) -> list[Finding]:
+def orphans(present: Collection[str], gate: Gate) -> list[Finding]:
+    """GLM055 for each agent type of the lock whose name is not `present` in the tree."""
     if gate.lock is None or not gate.covers_root:
         return []
-    present = {agent.type_name for agent in project.agents}
     findings = []
     for name in gate.lock.agents:
         if name in present:
