@@ -135,9 +135,8 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
         return CheckResult(stored.diagnostics, stored.files)
     from .run.units import Units
 
-    scans = run.scans()
     units = Units(run, gate, _units_salt(run, gate) if key else "")
-    records = units.check(scans)
+    records = units.check(run.batch())
     findings = [*run.failures, *_tree_findings(records, gate)]
     found = run.diagnostics(findings, select, ignore)
     if records or run.tree.generated:

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Finding
-from ..model import Agent, ModuleScan, Span
+from .runkey import read_or_empty
 
 if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic, Finding
     from ..generate.plan import Rendering
-    from .grouping import UnitRecord
+    from ..model import Agent, ModuleScan, Span
+    from .grouping import UnitsState
 
 __all__ = [
     "CACHE_ENV",
@@ -58,7 +59,7 @@ class CacheEntry:
     """For run entries: the diagnostics of a whole `check` run."""
     digests: dict[str, str] | None = field(default=None)
     """For the project's fingerprint entry: code digests of generated modules (`fingerprint`)."""
-    units: dict[str, UnitRecord] | None = field(default=None)
+    units: UnitsState | None = field(default=None)
     """For the project's units entry: what each directory's check found, by directory."""
 
 
@@ -104,6 +105,17 @@ class ScanCache:
         except Exception:  # a corrupt or foreign entry is a miss, never an error
             return None
         return entry if isinstance(entry, CacheEntry) else None
+
+    def result(self, key: str) -> RunResult | None:
+        """The stored result of a whole run, if the extra files it read are unchanged."""
+        entry = self.get(key)
+        result = entry.result if entry is not None else None
+        if result is None:
+            return None
+        for path, expected in result.extra:
+            if file_digest(read_or_empty(Path(path))) != expected:
+                return None
+        return result
 
     def put(self, key: str, entry: CacheEntry) -> None:
         """Store atomically; a cache that cannot be written is silently skipped."""
@@ -189,14 +201,6 @@ def _answers(stored: Rendering | None, recorded: str | None) -> bool:
 def group_names(agents: Sequence[Agent]) -> tuple[str, ...]:
     """Names a directory's group of agents (the same in every process of a run)."""
     return tuple(f"{a.scan.path}:{a.cls.qualname}" for a in agents)
-
-
-def read_or_empty(path: Path) -> bytes:
-    """The bytes of `path`, or none when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def file_digest(data: bytes) -> str:

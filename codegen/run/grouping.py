@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..diagnostics import Finding
 from ..model import ModuleScan, Project
@@ -14,7 +14,15 @@ from ..model import ModuleScan, Project
 if TYPE_CHECKING:
     from ..checks import AgentChecks
 
-__all__ = ["Planned", "Resolved", "UnitRecord", "directory_key", "units_of"]
+__all__ = [
+    "FileFacts",
+    "Planned",
+    "Resolved",
+    "UnitRecord",
+    "UnitsState",
+    "directory_key",
+    "units_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +75,20 @@ class UnitRecord:
     gate: tuple[Finding, ...]
     """GLM050-GLM054 of the directory's agents."""
     planned: Planned | None = None
+
+
+class FileFacts(NamedTuple):
+    """What a run needs to know of a file it does not resolve: whether it holds agents, and
+    whether it failed to scan. (A tuple: a slotted dataclass pickles 50x slower.)"""
+
+    agents: bool
+    failure: Finding | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsState:
+    """What a check run leaves for the next: each directory's record, and the facts of each
+    scanned file by its content key."""
+
+    records: dict[str, UnitRecord]
+    facts: dict[str, FileFacts]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tokenize
+from collections.abc import Iterable
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from ..model import Span
 if TYPE_CHECKING:
     from ..scan.module import ScannedFile
 
-__all__ = ["START", "related_locations", "rescan", "source_lines"]
+__all__ = ["START", "anchors_by_path", "related_locations", "rescan", "source_lines"]
 
 START = Span(1, 1, 1, 1)
 """Where a finding goes whose anchor is unknown."""
@@ -31,6 +32,20 @@ def source_lines(data: bytes | None) -> list[str]:
     except (SyntaxError, LookupError):
         text = data.decode("utf-8", errors="replace")
     return LINE_BREAK.split(text)
+
+
+def anchors_by_path(findings: Iterable[Finding]) -> dict[str, set[int]]:
+    """The recorded anchors each file's findings point at (their own, their decorator's, and
+    their related locations')."""
+    wanted: dict[str, set[int]] = {}
+    for finding in findings:
+        for anchor in (finding.anchor, finding.suppress_anchor):
+            if anchor is not None and anchor >= 0:
+                wanted.setdefault(finding.path, set()).add(anchor)
+        for other in finding.related:
+            if other.anchor is not None and other.anchor >= 0:
+                wanted.setdefault(other.path, set()).add(other.anchor)
+    return wanted
 
 
 def related_locations(

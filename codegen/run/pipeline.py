@@ -8,7 +8,6 @@ with diagnostics, from the CST when it is still in memory, else from the cache, 
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,10 +18,11 @@ from ..diagnostics import Diagnostic, Finding, sort_key
 from ..discovery import Config, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
-from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest, read_or_empty
+from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
 from .grouping import Resolved, units_of
-from .locate import START, related_locations, rescan, source_lines
-from .pool import Counter, gc_paused, scan_entry
+from .locate import START, anchors_by_path, related_locations, rescan, source_lines
+from .pool import Counter, Job, gc_paused, scan_entry
+from .runkey import read_or_empty, run_digest
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
 
@@ -80,44 +80,26 @@ class Run:
         self._entries: dict[str, tuple[str, CacheEntry]] = {}
         self._by_module: dict[str, ModuleScan | None] = {}
         self._located: dict[str, str] = {}
+        """Module name -> the file that holds it, for every module looked up and found."""
         self._digests: dict[str, str] = {}
         self._remembered: dict[str, str] = {}
-        """Module name -> the file that holds it, for every module looked up and found."""
+        self._batch: dict[str, tuple[bytes, str]] = {}
+        """Module name -> (bytes, display path) of the first file of the batch with that name."""
         self.broken: dict[str, str] = {}
         """Modules that did not scan (GLM900/GLM901) -> why, for the messages that need them."""
 
     # ----------------------------------------------------------------------- whole runs
 
     def run_key(self, *salt: str) -> str:
-        """A key for the result of the whole run: every discovered file's bytes, the generated
-        modules' bytes, the configuration and `salt` (command and options). Reads every file.
-        Without a cache, or with an overlay, there is no key ("")."""
+        """A key for the result of the whole run (`run_digest`); reads every file. Without a
+        cache, or with an overlay, there is no key ("")."""
         if self.cache.directory is None or self._overlay is not None:
             return ""
-        digest = hashlib.sha256("\0".join(salt).encode())
-        config = self.config
-        settings = (config.exclude, config.select, config.ignore, config.per_file_ignores)
-        digest.update(repr(settings).encode())
-        digest.update(f"\0golem-version={config.golem_version}".encode())
-        for source in self.tree.sources:
-            data = self._read(source.path, source.display)
-            digest.update(f"\0{source.display}\0{source.module}\0".encode())
-            digest.update(b"\1" if data is None else data)
-        for path in self.tree.generated:
-            digest.update(f"\0{path.as_posix()}\0".encode())
-            digest.update(read_or_empty(path))
-        return self.cache.key(digest.digest(), "run", "")
+        return self.cache.key(run_digest(self.config, self.tree, self._read, salt), "run", "")
 
     def cached_result(self, key: str) -> RunResult | None:
         """A stored result whose extra files are unchanged, else None."""
-        entry = self.cache.get(key)
-        result = entry.result if entry is not None else None
-        if result is None:
-            return None
-        for path, expected in result.extra:
-            if file_digest(read_or_empty(Path(path))) != expected:
-                return None
-        return result
+        return self.cache.result(key)
 
     def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> None:
         """Remember a run's diagnostics with the digests of the files read on demand."""
@@ -143,6 +125,11 @@ class Run:
 
     def scans(self) -> list[ModuleScan]:
         """The scans of every file that mentions the runtime (or was named), in tree order."""
+        return self.scan_files(self.batch(), report=True)
+
+    def batch(self) -> list[Job]:
+        """The files to scan: those that mention the runtime (or were named), in tree order.
+        The others are only decoded (GLM901 for each that cannot be)."""
         batch = []
         for source in self.tree.sources:
             data = self.sources.get(source.display) or self._read(source.path, source.display)
@@ -150,15 +137,31 @@ class Run:
                 continue
             if RUNTIME_MARK in data or source.named:
                 batch.append((data, source.display, source.module))
+                self._batch.setdefault(source.module, (data, source.display))
+                self._remembered.setdefault(source.display, source.module)
             elif (failure := check_decodable(data, source.display)) is not None:
-                self.failures.append(failure)  # files not parsed are decoded: GLM901 for each
+                self.failures.append(failure)
+        return batch
+
+    def scan_files(self, jobs: Sequence[Job], *, report: bool = False) -> list[ModuleScan]:
+        """The scans of `jobs` that scan (failures are recorded), from the cache when stored."""
         with gc_paused():
-            scans = [scan for scan in self._scan_batch(batch, report=True) if scan is not None]
+            scans = [scan for scan in self._scan_batch(jobs, report=report) if scan is not None]
         gc.freeze()  # the scans live as long as the run: later collections need not walk them
         for scan in scans:
-            self._by_module.setdefault(scan.module, scan)
-            self._located.setdefault(scan.module, scan.path)
+            if self._batch.get(scan.module, (b"", scan.path))[1] == scan.path:
+                self._by_module.setdefault(scan.module, scan)
+                self._located.setdefault(scan.module, scan.path)
         return scans
+
+    def entry(self, display: str) -> CacheEntry | None:
+        """What scanning a file of this run gave, if it was scanned (or loaded)."""
+        found = self._entries.get(display)
+        return found[1] if found is not None else None
+
+    def failed(self, failure: Finding, module: str) -> None:
+        """Record the scan failure of a file whose scan was not loaded (known from a record)."""
+        self._accept(CacheEntry(None, failure), module)
 
     def resolve_unit(self, scans: Sequence[ModuleScan]) -> Resolved:
         """Resolve the agents of one directory's modules, loading others on demand; what was
@@ -260,7 +263,12 @@ class Run:
 
     def _load_module(self, module: str) -> ModuleScan | None:
         if module not in self._by_module:
-            self._by_module[module] = self._find_and_scan(module)
+            if module in self._batch:  # the first file of the batch with that name
+                data, display = self._batch[module]
+                self._located[module] = display
+                self._by_module[module] = self._scan_batch([(data, display, module)])[0]
+            else:
+                self._by_module[module] = self._find_and_scan(module)
         return self._by_module[module]
 
     def _find_and_scan(self, module: str) -> ModuleScan | None:
@@ -287,6 +295,7 @@ class Run:
 
     def content_key(self, path: str) -> str:
         """The content key under which `path` was scanned ("" if it was not)."""
+        self._recall(path)
         return self._entries.get(path, ("", None))[0]
 
     # ----------------------------------------------------------------------- reporting
@@ -325,16 +334,8 @@ class Run:
         return tuple(sorted(result, key=sort_key))
 
     def _locate(self, findings: Sequence[Finding]) -> dict[tuple[str, int | None], Span]:
-        wanted: dict[str, set[int]] = {}
-        for finding in findings:
-            for anchor in (finding.anchor, finding.suppress_anchor):
-                if anchor is not None and anchor >= 0:
-                    wanted.setdefault(finding.path, set()).add(anchor)
-            for other in finding.related:
-                if other.anchor is not None and other.anchor >= 0:
-                    wanted.setdefault(other.path, set()).add(other.anchor)
         spans: dict[tuple[str, int | None], Span] = {}
-        for path, anchors in sorted(wanted.items()):
+        for path, anchors in sorted(anchors_by_path(findings).items()):
             located = self._spans_of(path)
             spans.update({(path, a): located[a] for a in anchors if a in located})
         return spans

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from ..checks import check_agents
 from ..diagnostics import Finding
-from ..model import ModuleScan, Project
+from ..model import Project
 from ..state.lock import Gate
 from .cache import CacheEntry
-from .grouping import Planned, Resolved, UnitRecord, directory_key, units_of
+from .grouping import FileFacts, Planned, Resolved, UnitRecord, UnitsState, directory_key
 from .pipeline import Run
+from .pool import Job
 
 __all__ = ["Units"]
 
@@ -45,25 +46,27 @@ class Units:
         self._gate = gate
         self._key = run.cache.key(salt.encode(), "units", "") if salt else ""
         entry = run.cache.get(self._key) if self._key else None
-        self._previous = (entry.units if entry is not None else None) or {}
+        previous = entry.units if entry is not None else None
+        self._previous = previous if previous is not None else UnitsState({}, {})
         self._records: dict[str, UnitRecord] = {}
-        self._scans: dict[str, list[ModuleScan]] = {}
+        self._facts: dict[str, FileFacts] = {}
+        self._jobs: dict[str, list[Job]] = {}
         self._resolved: dict[str, Resolved] = {}
-        self.reused = 0
-        """How many directories were taken from the last run (for tests and benchmarks)."""
 
-    def check(self, scans: Sequence[ModuleScan]) -> list[UnitRecord]:
-        """Every directory's record, in tree order."""
-        for unit in units_of(scans):
-            directory = directory_key(unit[0].path)
-            self._scans[directory] = unit
-            old = self._previous.get(directory)
-            if old is not None and self._current(old, unit):
+    def check(self, batch: Sequence[Job]) -> list[UnitRecord]:
+        """Every directory's record, in tree order. A file whose facts (agents or not, scan
+        failure) are recorded under its content key is not even loaded from the scan cache."""
+        facts = self._file_facts(batch)
+        for job, fact in zip(batch, facts, strict=True):
+            if fact.agents:
+                self._jobs.setdefault(directory_key(job[1]), []).append(job)
+        for directory, jobs in self._jobs.items():
+            old = self._previous.records.get(directory)
+            if old is not None and self._current(old, jobs):
                 self._records[directory] = old
                 self._run.remember((path, module) for path, module, _ in old.reads)
-                self.reused += 1
             else:
-                self._records[directory] = self._compute(directory, unit)
+                self._records[directory] = self._compute(directory, jobs)
         return list(self._records.values())
 
     def plan(self, broken: set[str], planner: Planner) -> list[Finding]:
@@ -101,25 +104,37 @@ class Units:
 
     def save(self) -> None:
         """Store this run's records for the next run."""
-        if self._key and self._records != self._previous:
-            self._run.cache.put(self._key, CacheEntry(None, None, units=self._records))
+        state = UnitsState(self._records, self._facts)
+        if self._key and state != self._previous:
+            self._run.cache.put(self._key, CacheEntry(None, None, units=state))
 
-    def project(self) -> Project:
-        """The resolved agents of every directory (resolving those taken from the last run)."""
-        from ..resolve.project import merge
+    def _file_facts(self, batch: Sequence[Job]) -> list[FileFacts]:
+        run = self._run
+        keys = [run.cache.key(*job) for job in batch]
+        known = self._previous.facts
+        missing = [job for job, key in zip(batch, keys, strict=True) if key not in known]
+        run.scan_files(missing, report=True)
+        facts = []
+        for (_, display, module), key in zip(batch, keys, strict=True):
+            fact = known.get(key)
+            if fact is None:
+                fact = _facts_of(run.entry(display))
+            elif fact.failure is not None:
+                run.failed(fact.failure, module)
+            if key:
+                self._facts[key] = fact
+            facts.append(fact)
+        return facts
 
-        scans = [scan for unit in self._scans.values() for scan in unit]
-        return merge(scans, [self._resolve(d).project for d in self._records])
-
-    def _current(self, record: UnitRecord, unit: Sequence[ModuleScan]) -> bool:
+    def _current(self, record: UnitRecord, jobs: Sequence[Job]) -> bool:
         run = self._run
         return (
-            record.modules == tuple(scan.path for scan in unit)
+            record.modules == tuple(display for _, display, _ in jobs)
             and all(run.digest_of(path) == digest for path, _, digest in record.reads)
             and not any(run.exists(module) for module in record.absent)
         )
 
-    def _compute(self, directory: str, unit: Sequence[ModuleScan]) -> UnitRecord:
+    def _compute(self, directory: str, jobs: Sequence[Job]) -> UnitRecord:
         from ..state.gate import judge
 
         resolved = self._resolve(directory)
@@ -128,15 +143,21 @@ class Units:
         gate = judge(project, self._gate, whole=False).findings
         files = resolved.files
         reads = tuple(sorted((path, files[path], self._run.digest_of(path)) for path in files))
-        modules = tuple(scan.path for scan in unit)
+        modules = tuple(display for _, display, _ in jobs)
         return UnitRecord(modules, reads, tuple(sorted(resolved.absent)), checks, gate)
 
     def _resolve(self, directory: str) -> Resolved:
         if directory not in self._resolved:
-            self._resolved[directory] = self._run.resolve_unit(self._scans[directory])
+            scans = self._run.scan_files(self._jobs[directory])
+            self._resolved[directory] = self._run.resolve_unit(scans)
         return self._resolved[directory]
 
     def _module_digest(self, directory: str) -> str:
-        return self._run.digest_of(
-            str(Path(self._scans[directory][0].path).parent / GENERATED_NAME)
-        )
+        first = self._jobs[directory][0][1]
+        return self._run.digest_of(str(Path(first).parent / GENERATED_NAME))
+
+
+def _facts_of(entry: CacheEntry | None) -> FileFacts:
+    scan = entry.scan if entry is not None else None
+    agents = scan is not None and any(cls.agent is not None for cls in scan.classes)
+    return FileFacts(agents, entry.failure if entry is not None else None)
