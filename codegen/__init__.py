@@ -12,8 +12,6 @@ is installed): `codegen.api` loads on the first call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 # The stage packages `scan` and `generate` share their names with two API functions. Importing a
 # package sets it as an attribute of its parent the first time; loading both here (their
 # `__init__` modules are docstrings only) before binding the functions keeps `codegen.scan` and
@@ -21,7 +19,11 @@ from typing import TYPE_CHECKING, Any
 from . import generate as _generate_stage  # noqa: F401
 from . import scan as _scan_stage  # noqa: F401
 
+TYPE_CHECKING = False  # not typing's: `python -m codegen` may only replay a stored answer
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import CheckResult, GenerateResult, ScanResult, check, generate, scan
     from .diagnostics import Diagnostic, Severity
 else:

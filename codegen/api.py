@@ -19,6 +19,7 @@ from .evolution import (
     forget,
     judge_gate,
     lock_change,
+    lock_path,
     read_gate,
     state,
 )
@@ -31,6 +32,7 @@ from .run.planning import (
     plan_changes,
     plan_findings,
 )
+from .run.runkey import Inputs, run_inputs
 
 if TYPE_CHECKING:
     from .fix import FixedFile
@@ -64,6 +66,8 @@ class CheckResult:
 
     diagnostics: tuple[Diagnostic, ...]
     files: int
+    inputs: Inputs | None = None
+    """What the answer depends on (for replaying it), when the run used the cache."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """Whether the run fails: any error, or any warning too when strict."""
@@ -130,9 +134,10 @@ def check(
 def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResult:
     gate = read_gate(run)
     key = run.run_key("check", *select, "\0", *ignore, "\0", gate.lock_text)
-    stored = run.cached_result(key) if key else None
+    stored = run.cache.result(key) if key else None
     if stored is not None:
-        return CheckResult(stored.diagnostics, stored.files)
+        read = _inputs(run, [path for path, _ in stored.extra])
+        return CheckResult(stored.diagnostics, stored.files, read)
     from .run.units import Units
 
     units = Units(run, gate, _units_salt(run, gate) if key else "")
@@ -149,10 +154,17 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
         from .fix import attach_fixes  # libcst: only when something may be fixed
 
         diagnostics = attach_fixes(diagnostics, run.sources)
+    inputs: Inputs | None = None
     if key:
-        run.store_result(key, diagnostics)
+        extra = run.store_result(key, diagnostics)
         units.save()
-    return CheckResult(diagnostics, len(run.tree.sources))
+        inputs = _inputs(run, extra)
+    return CheckResult(diagnostics, len(run.tree.sources), inputs)
+
+
+def _inputs(run: Run, extra: Sequence[str]) -> Inputs:
+    """What the run's answer depends on (for replaying it)."""
+    return run_inputs(run.tree, run.sources, run.walked, lock_path(run), extra)
 
 
 def _units_salt(run: Run, gate: Gate) -> str:
@@ -294,7 +306,7 @@ def generate(
     gate = read_gate(run)
     mode = ("check" if check_only else "", "force" if force else "")
     key = run.run_key("generate", *mode, "\0", gate.lock_text)
-    stored = run.cached_result(key) if key else None
+    stored = run.cache.result(key) if key else None
     if stored is not None:
         return _settled(run, stored.diagnostics)
     project = run.project()

@@ -15,6 +15,7 @@ __all__ = [
     "ConfigError",
     "SourceFile",
     "Tree",
+    "Walked",
     "discover",
     "display_path",
     "load_config",
@@ -199,7 +200,16 @@ def _check_selectors(pyproject: Path, key: str, selectors: tuple[str, ...]) -> N
             )
 
 
-def discover(paths: Sequence[Path], config: Config) -> Tree:
+class Walked:
+    """What a walk looked at beyond the files it found: every directory it listed or looked
+    into (a replayed answer holds while none of them changed), and whether it met a symlink."""
+
+    def __init__(self) -> None:
+        self.directories: list[str] = []
+        self.links = False
+
+
+def discover(paths: Sequence[Path], config: Config, walked: Walked | None = None) -> Tree:
     """Walk `paths` (files are taken as given, directories walked in sorted order)."""
     sources: dict[Path, SourceFile] = {}
     generated: dict[Path, None] = {}
@@ -207,7 +217,7 @@ def discover(paths: Sequence[Path], config: Config) -> Tree:
     packages = _Packages()
     for given in paths:
         named = given.is_file()
-        for file, located, resolved in _walk(given, config):
+        for file, located, resolved in _walk(given, config, walked or Walked()):
             root = packages.root_of(resolved.parent)
             roots.setdefault(root, None)
             if file.name == GENERATED_NAME:
@@ -248,7 +258,7 @@ class _Packages:
             return file.as_posix()
 
 
-def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
+def _walk(given: Path, config: Config, walked: Walked) -> Iterator[tuple[Path, Path, Path]]:
     """(file as found, file in its resolved directory, resolved file): directories are resolved
     once, not every file in them; a symlinked file is shown where it is, not where it points."""
     if given.is_file():
@@ -263,6 +273,8 @@ def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
     for directory, dirnames, filenames in os.walk(given):
         base = Path(directory)
         resolved_base = base.resolve()
+        walked.directories += [str(resolved_base), *(str(resolved_base / d) for d in dirnames)]
+        walked.links |= resolved_base != base.absolute()
         dirnames[:] = sorted(
             name
             for name in dirnames
@@ -278,6 +290,7 @@ def _walk(given: Path, config: Config) -> Iterator[tuple[Path, Path, Path]]:
             ):
                 located = resolved_base / name
                 link = os.path.islink(os.path.join(directory, name))
+                walked.links |= link
                 yield file, located, file.resolve() if link else located
 
 

@@ -31,6 +31,7 @@ from .common import (
     summary,
     version_option,
 )
+from .replay import pending
 
 
 @click.command()
@@ -97,6 +98,8 @@ def check(
         result = _fix(given, select, ignore, options, config, unsafe=unsafe_fixes, diff=diff)
     else:
         result = api.check(given, select=select, ignore=ignore, config=config, options=options)
+        if result.inputs is not None and config_file is None:
+            pending.append(result.inputs)
     shown = applicable(result.diagnostics, unsafe_fixes)
     if statistics:
         from ..formats.text import format_statistics

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .runkey import read_or_empty
+from .runkey import CACHE_ENV, cache_base, read_or_empty, tool_version
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic, Finding
@@ -40,8 +40,6 @@ __all__ = [
     "read_or_empty",
 ]
 
-CACHE_ENV = "GOLEM_CODEGEN_CACHE_DIR"
-"""Where the caches of all projects go, instead of the user's cache directory."""
 FORMAT = "3"
 PICKLE_PROTOCOL = 5
 
@@ -88,7 +86,7 @@ class ScanCache:
         if self.directory is None:
             return ""
         if self._salt is None:
-            version = f"{FORMAT}\0{_tool_version()}\0{sys.version_info[:2]}"
+            version = f"{FORMAT}\0{tool_version()}\0{sys.version_info[:2]}"
             self._salt = f"{version}\0{self._run_salt}".encode()
         digest = hashlib.sha256(self._salt)
         digest.update(f"\0{display}\0{module}\0".encode())
@@ -208,36 +206,14 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tool_version() -> str:
-    """A fingerprint of the package's files: another release, or an edit in an editable install,
-    changes it (the installed version is not read: importlib.metadata costs ~20 ms to import).
-    The templates count too: a changed template renders other modules."""
-    digest = hashlib.sha256(b"golem-codegen")
-    package = Path(__file__).parents[1]
-    for module in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
-        stat = module.stat()
-        digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.hexdigest()
-
-
 def cache_directory(root: Path) -> Path | None:
     """The cache of the project whose root is `root`: one directory per project, named by a
     digest of its resolved path, under `$GOLEM_CODEGEN_CACHE_DIR` or the user's cache directory
     (None, no cache, when there is no home directory to put it in)."""
-    base = os.environ.get(CACHE_ENV)
-    try:
-        if base:
-            parent = Path(base)
-        elif sys.platform == "win32":
-            parent = Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "golem-codegen"
-        elif sys.platform == "darwin":
-            parent = Path.home() / "Library" / "Caches" / "golem-codegen"
-        else:
-            parent = (
-                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "golem-codegen"
-            )
-    except RuntimeError:  # Path.home() without HOME or a passwd entry
+    base = cache_base()
+    if base is None:
         return None
+    parent = Path(base)
     digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()
     return parent / digest[:24]
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Finding, sort_key
-from ..discovery import Config, discover, display_path, load_config
+from ..discovery import Config, Walked, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
 from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
@@ -67,7 +67,8 @@ class Run:
             raise FileNotFoundError(f"no such file or directory: {display_path(missing[0])}")
         self.given = tuple(given)
         self.config = config if config is not None else load_config(given[0])
-        self.tree = discover(given, self.config)
+        self.walked = Walked()
+        self.tree = discover(given, self.config, self.walked)
         self.options = options
         root = self.config.root or Path.cwd()
         directory = cache_directory(root) if options.cache else None
@@ -97,12 +98,9 @@ class Run:
             return ""
         return self.cache.key(run_digest(self.config, self.tree, self._read, salt), "run", "")
 
-    def cached_result(self, key: str) -> RunResult | None:
-        """A stored result whose extra files are unchanged, else None."""
-        return self.cache.result(key)
-
-    def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        """Remember a run's diagnostics with the digests of the files read on demand."""
+    def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> list[str]:
+        """Remember a run's diagnostics with the digests of the files read on demand (whose
+        paths are returned)."""
         discovered = {source.display for source in self.tree.sources}
         extra = tuple(
             (display, file_digest(data))
@@ -111,6 +109,7 @@ class Run:
         )
         result = RunResult(diagnostics, len(self.tree.sources), extra)
         self.cache.put(key, CacheEntry(None, None, result=result))
+        return [display for display, _ in extra]
 
     # ----------------------------------------------------------------------- scanning
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import gc
 import sys
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from ..discovery import ConfigError
-
-if TYPE_CHECKING:
-    pass
 from .agents import oplog, snapshots, state, verify
 from .common import (
     EXIT_FAILED,
@@ -20,6 +17,7 @@ from .common import (
     fail,
 )
 from .lint import check, explain, generate, scan
+from .replay import Capture, record, replayable
 
 
 class _Group(click.Group):
@@ -54,10 +52,26 @@ def run() -> None:
     """The `golem-codegen` process (console script and `python -m codegen`).
 
     A run builds trees of acyclic objects and exits: cyclic garbage collection would only rescan
-    them (about 4% of a check), so the process never starts it.
+    them (about 4% of a check), so the process never starts it. What a plain `check` prints is
+    stored for replaying it (`replay`).
     """
     gc.disable()
-    main(prog_name="golem-codegen")
+    argv = sys.argv[1:]
+    if replayable(argv) is None:
+        main(prog_name="golem-codegen")
+        return
+    printed: list[tuple[int, str]] = []
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = Capture(out, 0, printed), Capture(err, 1, printed)
+    try:
+        main(prog_name="golem-codegen")
+    except SystemExit as leaving:
+        sys.stdout, sys.stderr = out, err
+        if isinstance(leaving.code, int):
+            record(argv, printed, leaving.code)
+        raise
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 for _command in (check, generate, scan, explain, state, verify, snapshots, oplog):
