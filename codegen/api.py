@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -104,6 +104,8 @@ class GenerateResult:
     written: tuple[FileChange, ...]
     diagnostics: tuple[Diagnostic, ...]
     refused: bool
+    inputs: Inputs | None = None
+    """What the answer depends on (for replaying it), when it had nothing to write."""
 
     @property
     def pending(self) -> tuple[FileChange, ...]:
@@ -308,7 +310,8 @@ def generate(
     key = run.run_key("generate", *mode, "\0", gate.lock_text)
     stored = run.cache.result(key) if key else None
     if stored is not None:
-        return _settled(run, stored.diagnostics)
+        settled = _settled(run, stored.diagnostics)
+        return replace(settled, inputs=_inputs(run, [path for path, _ in stored.extra]))
     project = run.project()
     judged = judge_gate(project, gate) if project.agents or gate.lock is not None else None
     gated = judged.findings if judged else ()
@@ -323,14 +326,16 @@ def generate(
         sorted(found + run.diagnostics(generated_findings(changes), (), ()), key=sort_key)
     )
     blocking = _blocking(diagnostics)
+    inputs = None
     if key and (blocking or all(change.action == "unchanged" for change in changes)):
-        run.store_result(key, diagnostics)  # nothing to write: the next run can skip the scan
+        extra = run.store_result(key, diagnostics)  # nothing to write: the next run can skip
+        inputs = _inputs(run, extra)
     if blocking or check_only:
-        return GenerateResult(changes, (), diagnostics, bool(blocking))
+        return GenerateResult(changes, (), diagnostics, bool(blocking), inputs)
     from .generate.plan import apply_changes
 
     written = apply_changes(changes, force=force)
-    return GenerateResult(changes, written, diagnostics, False)
+    return GenerateResult(changes, written, diagnostics, False, None if written else inputs)
 
 
 def _settled(run: Run, diagnostics: tuple[Diagnostic, ...]) -> GenerateResult:

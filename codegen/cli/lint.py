@@ -31,7 +31,7 @@ from .common import (
     summary,
     version_option,
 )
-from .replay import pending
+from .replay import pending as replayable_answers
 
 
 @click.command()
@@ -99,7 +99,7 @@ def check(
     else:
         result = api.check(given, select=select, ignore=ignore, config=config, options=options)
         if result.inputs is not None and config_file is None:
-            pending.append(result.inputs)
+            replayable_answers.append(result.inputs)
     shown = applicable(result.diagnostics, unsafe_fixes)
     if statistics:
         from ..formats.text import format_statistics
@@ -191,6 +191,8 @@ def generate(
         config=config_from(config_file, given[0], golem_version),
         options=options_from(no_cache, jobs),
     )
+    if result.inputs is not None and not result.written:
+        replayable_answers.append(result.inputs)
     if result.refused:
         print_diagnostics(result.diagnostics, "text")
         errors = sum(d.severity is Severity.ERROR for d in result.diagnostics)

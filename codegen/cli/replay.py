@@ -1,18 +1,19 @@
 """Replaying a `check` whose answer is stored: the same command, on the same files, prints the same.
 
-A `check` of a tree that has not changed since the last identical command needs none of the linter:
-its output is stored (stdout, stderr, exit status) under the command line, the working directory
-and the tool's version, with what the answer depends on: the bytes of every file the run read
-(sources, generated modules, the lock, modules loaded from elsewhere), the modification times of
-every directory the walk listed or looked into (a file added, removed or renamed there changes
-them), and for every directory above the checked paths the configuration, ignore and package
-files that discovery looks for there. The replay checks all of it before printing anything; on
-any difference, or anything it does not handle, the full command runs (and stores a new answer).
+A `check` of a tree that has not changed since the last identical command needs none of the linter
+(nor does a `generate` that had nothing to write): its output is stored (stdout, stderr, exit
+status) under the command line, the working directory and the tool's version, with what the answer
+depends on: the bytes of every file the run read (sources, generated modules, the lock, modules
+loaded from elsewhere), the modification times of every directory the walk listed or looked into (a
+file added, removed or renamed there changes them), and for every directory above the checked paths
+the configuration, ignore and package files that discovery looks for there. The replay checks all
+of it before printing anything; on any difference, or anything it does not handle, the full command
+runs (and stores a new answer).
 
-Only the plain forms are replayed: `check` with paths and output options, output not to a
-terminal (a terminal gets a progress bar), no `--fix`, `--diff`, `--config` or `--no-cache`, not
-while debugging. Walks that meet a symlink are not stored. This module imports nothing heavy: a
-replay costs about what starting Python does.
+Only the plain forms are replayed: `check` with paths and output options (no `--fix` or `--diff`),
+`generate` that wrote nothing, neither with `--config` or `--no-cache`, output not to a terminal
+(a terminal gets a progress bar), not while debugging. Walks that meet a symlink are not stored.
+This module imports nothing heavy: a replay costs about what starting Python does.
 """
 
 from __future__ import annotations
@@ -35,9 +36,15 @@ if TYPE_CHECKING:
 __all__ = ["Capture", "pending", "record", "replay", "replayable"]
 
 FORMAT = 1
-VALUED = frozenset({"--format", "--select", "--extend-select", "--ignore", "--golem-version"})
-VALUED |= {"--jobs", "-j"}
-FLAGS = frozenset({"--strict", "--exit-zero", "--statistics", "--quiet", "-q"})
+VALUED = {
+    "check": frozenset({"--format", "--select", "--extend-select", "--ignore", "--golem-version"}),
+    "generate": frozenset({"--golem-version"}),
+}
+FLAGS = {
+    "check": frozenset({"--strict", "--exit-zero", "--statistics", "--quiet", "-q"}),
+    "generate": frozenset({"--check", "--diff", "--force", "--exit-non-zero-on-fix"}),
+}
+JOBS = frozenset({"--jobs", "-j"})
 LOOKED_FOR = ("pyproject.toml", "__init__.py", ".gitignore", ".git", ".git/info/exclude")
 """What discovery reads in the directories above the checked paths (configuration, packages,
 ignore files): their bytes (or absence) are part of what a stored answer depends on."""
@@ -48,21 +55,22 @@ pending: list[Inputs] = []
 
 
 def replayable(argv: Sequence[str]) -> list[str] | None:
-    """The paths of a plain `check` command line (None when it is not one)."""
-    if not argv or argv[0] != "check" or os.environ.get("GOLEM_CODEGEN_DEBUG"):
+    """The paths of a plain `check` or `generate` command line (None when it is not one)."""
+    if not argv or argv[0] not in VALUED or os.environ.get("GOLEM_CODEGEN_DEBUG"):
         return None
     if sys.stdout.isatty() or sys.stderr.isatty():
         return None
+    valued, flags = VALUED[argv[0]] | JOBS, FLAGS[argv[0]]
     paths: list[str] = []
     arguments = iter(argv[1:])
     for argument in arguments:
         name = argument.partition("=")[0]
-        if name in VALUED and "=" in argument:
+        if name in valued and "=" in argument:
             continue
-        if name in VALUED:
+        if name in valued:
             if next(arguments, None) is None:
                 return None
-        elif argument not in FLAGS:
+        elif argument not in flags:
             if argument.startswith("-"):
                 return None
             paths.append(argument)
@@ -85,30 +93,26 @@ def replay(argv: Sequence[str]) -> int | None:
 
 
 def record(argv: Sequence[str], printed: Sequence[tuple[int, str]], status: int) -> None:
-    """Store the answer of a plain `check` that read `pending`: what it `printed` ((stream,
-    text) in order, 0 for stdout) and its exit status. Not when a file it read has changed
-    since, nor when its walk met a symlink; never fails."""
+    """Store the answer of a plain command that read `pending`: what it `printed` ((stream, text)
+    in order, 0 for stdout) and its exit status; never fails. The digest is of the bytes the
+    run read, so a file edited while it ran makes the stored answer miss, never lie."""
     paths = replayable(argv)
     if paths is None or len(pending) != 1 or status not in (0, 1) or pending[0].links:
         return
     files, directories = list(pending[0].files), list(pending[0].directories)
     digest = _digest(files, directories, paths, pending[0].read)
-    if digest is not None:
-        _store(argv, (files, directories, digest, [list(p) for p in printed], status))
+    _store(argv, (files, directories, digest, [list(p) for p in printed], status))
 
 
 def _digest(
     files: Sequence[str], directories: Sequence[str], paths: Sequence[str], read: dict[str, bytes]
-) -> bytes | None:
-    """The digest of what an answer depends on; None when a file differs from what the run
-    `read` (it changed while the run was going on)."""
+) -> bytes:
+    """The digest of what an answer depends on (files as `read`, else as they are now)."""
     digest = hashlib.sha256()
     for path in files:
-        data = _bytes(path)
-        if path in read and read[path] != data:
-            return None
+        data = read.get(path)
         digest.update(f"\0{path}\0".encode())
-        digest.update(data)
+        digest.update(_bytes(path) if data is None else data)
     for directory in directories:
         digest.update(f"\0{directory}\0{_mtime(directory)}".encode())
     for above in _above(paths):

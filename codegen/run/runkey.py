@@ -49,7 +49,7 @@ class Inputs:
         self.directories = directories
         """Every directory the walk listed or looked into."""
         self.read = read
-        """The bytes of the files the run read (to tell that none changed while it ran)."""
+        """The bytes of the files as the run read them (a stored answer is of those bytes)."""
         self.links = links
         """Whether the walk met a symlink (its answer is then not stored)."""
 

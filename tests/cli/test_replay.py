@@ -30,7 +30,7 @@ class CounterAgent:
     def increment(self) -> int:
         return 1
 """
-FINE = AGENT.replace('snapshotting="sometimes"', 'snapshotting="every(5)"')
+FINE = AGENT.replace('@agent(snapshotting="sometimes")', "@agent()")
 
 
 def make_project(root: Path) -> Path:
@@ -149,12 +149,13 @@ def test_another_command_line_or_directory_is_another_answer(
         ["check", ".", "--diff"],
         ["check", ".", "--no-cache"],
         ["check", ".", "--config", "pyproject.toml"],
-        ["generate", "."],
+        ["generate", ".", "--no-cache"],
+        ["state", "."],
         ["check", "--format"],
         ["--version"],
     ],
 )
-def test_only_plain_checks_are_stored_or_replayed(argv: list[str]) -> None:
+def test_only_plain_commands_are_stored_or_replayed(argv: list[str]) -> None:
     assert replay.replayable(argv) is None
 
 
@@ -166,7 +167,7 @@ def test_a_walk_that_meets_a_symlink_is_not_stored(
     assert replayed(["check", "."], capsys) is None
 
 
-def test_a_file_changed_while_the_run_read_it_is_not_stored(
+def test_an_answer_of_bytes_a_file_no_longer_holds_is_not_replayed(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from codegen.run.runkey import Inputs
@@ -177,6 +178,22 @@ def test_a_file_changed_while_the_run_read_it_is_not_stored(
     )
     replay.record(["check", "."], [(0, "stale answer\n")], 0)
     assert replayed(["check", "."], capsys) is None
+
+
+def test_a_generate_that_wrote_nothing_is_replayed_one_that_wrote_is_not(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "app" / "counter.py").write_text(FINE, encoding="utf-8")
+    wrote = full(project, "generate", ".")
+    assert "created" in wrote[1]
+    assert replayed(["generate", "."], capsys) is None
+    settled = full(project, "generate", ".")
+    assert "unchanged" in settled[1]
+    assert replayed(["generate", "."], capsys) == settled
+    generated = project / "app" / "golem_agents.py"
+    generated.write_text(generated.read_text(encoding="utf-8") + "x = 1\n", encoding="utf-8")
+    assert replayed(["generate", "."], capsys) is None
+    assert full(project, "generate", ".")[2] == 1  # GLM041: left untouched, as without replay
 
 
 _counter = itertools.count()
