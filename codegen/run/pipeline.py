@@ -22,7 +22,7 @@ from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_diges
 from .grouping import Resolved, units_of
 from .locate import START, anchors_by_path, related_locations, rescan, source_lines
 from .pool import Counter, Job, gc_paused, scan_entry
-from .runkey import read_or_empty, run_digest
+from .runkey import run_digest
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
 
@@ -82,7 +82,6 @@ class Run:
         self._by_module: dict[str, ModuleScan | None] = {}
         self._located: dict[str, str] = {}
         """Module name -> the file that holds it, for every module looked up and found."""
-        self._digests: dict[str, str] = {}
         self._remembered: dict[str, str] = {}
         self._batch: dict[str, tuple[bytes, str]] = {}
         """Module name -> (bytes, display path) of the first file of the batch with that name."""
@@ -185,15 +184,6 @@ class Run:
         for display, module in files:
             self._remembered.setdefault(display, module)
 
-    def digest_of(self, display: str) -> str:
-        """The digest of a file as this run reads it ("" when it cannot be read)."""
-        if display not in self._digests:
-            data = self.sources.get(display)
-            if data is None:
-                data = read_or_empty(Path(display))
-            self._digests[display] = file_digest(data) if data else ""
-        return self._digests[display]
-
     def exists(self, module: str) -> bool:
         """Whether `module` is a file of the tree's roots (as `_find_and_scan` would find it)."""
         return self._file_of(module) is not None
@@ -217,6 +207,10 @@ class Run:
     ) -> list[ModuleScan | None]:
         misses = []
         for data, display, module in batch:
+            known = self._entries.get(display)
+            scan = known[1].scan if known is not None else None
+            if known is not None and (scan is None or scan.module == module):
+                continue  # scanned (or loaded) earlier in this run
             key = self.cache.key(data, display, module)
             entry = self.cache.get(key)
             if entry is None:

@@ -22,10 +22,11 @@ from ..checks import check_agents
 from ..diagnostics import Finding
 from ..model import Project
 from ..state.lock import Gate
-from .cache import CacheEntry
+from .cache import CacheEntry, file_digest
 from .grouping import FileFacts, Planned, Resolved, UnitRecord, UnitsState, directory_key
 from .pipeline import Run
 from .pool import Job
+from .runkey import read_or_empty
 
 __all__ = ["Units"]
 
@@ -52,6 +53,7 @@ class Units:
         self._facts: dict[str, FileFacts] = {}
         self._jobs: dict[str, list[Job]] = {}
         self._resolved: dict[str, Resolved] = {}
+        self._digests: dict[str, str] = {}
 
     def check(self, batch: Sequence[Job]) -> list[UnitRecord]:
         """Every directory's record, in tree order. A file whose facts (agents or not, scan
@@ -130,7 +132,7 @@ class Units:
         run = self._run
         return (
             record.modules == tuple(display for _, display, _ in jobs)
-            and all(run.digest_of(path) == digest for path, _, digest in record.reads)
+            and all(self._digest_of(path) == digest for path, _, digest in record.reads)
             and not any(run.exists(module) for module in record.absent)
         )
 
@@ -142,7 +144,7 @@ class Units:
         checks = check_agents(project, self._run.config.golem_version)
         gate = judge(project, self._gate, whole=False).findings
         files = resolved.files
-        reads = tuple(sorted((path, files[path], self._run.digest_of(path)) for path in files))
+        reads = tuple(sorted((path, files[path], self._digest_of(path)) for path in files))
         modules = tuple(display for _, display, _ in jobs)
         return UnitRecord(modules, reads, tuple(sorted(resolved.absent)), checks, gate)
 
@@ -152,9 +154,18 @@ class Units:
             self._resolved[directory] = self._run.resolve_unit(scans)
         return self._resolved[directory]
 
+    def _digest_of(self, display: str) -> str:
+        """The digest of a file as this run reads it ("" when it cannot be read)."""
+        if display not in self._digests:
+            data = self._run.sources.get(display)
+            if data is None:
+                data = read_or_empty(Path(display))
+            self._digests[display] = file_digest(data) if data else ""
+        return self._digests[display]
+
     def _module_digest(self, directory: str) -> str:
         first = self._jobs[directory][0][1]
-        return self._run.digest_of(str(Path(first).parent / GENERATED_NAME))
+        return self._digest_of(str(Path(first).parent / GENERATED_NAME))
 
 
 def _facts_of(entry: CacheEntry | None) -> FileFacts:

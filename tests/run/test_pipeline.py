@@ -84,6 +84,17 @@ def test_a_changed_file_is_scanned_again(tree: Path, monkeypatch: pytest.MonkeyP
     assert {Path(p).name for p in seen} == {"broken.py"}, "unchanged files are not parsed"
 
 
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_cold_run_parses_each_file_once(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    seen = scanned_files(monkeypatch)
+    result = api.check([tree], options=Options(cache=cache, jobs=1))
+    twice = {path for path in seen if seen.count(path) > 1}
+    reported = {str(tree / d.path) for d in result.diagnostics}  # positions: parsed again
+    assert len(seen) > len(twice) and twice <= {str(Path(p).resolve()) for p in reported}
+
+
 def test_no_cache_writes_nothing(tree: Path) -> None:
     api.check([tree], options=Options(cache=False))
     assert not stored(tree)
