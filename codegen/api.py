@@ -143,7 +143,9 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
     from .run.units import Units
 
     units = Units(run, gate, _units_salt(run, gate) if key else "")
+    run.meanwhile.append(gate.validate)  # parsing a large lock overlaps parsing the sources
     records = units.check(run.batch())
+    gate.validate()  # a broken lock fails every run, however much of it is reused
     findings = [*run.failures, *_tree_findings(records, gate)]
     found = run.diagnostics(findings, select, ignore)
     if records or run.tree.generated:

@@ -95,15 +95,16 @@ def lock_file(given: Sequence[Path], config: Config) -> Path:
 
 
 def read_gate(run: Run) -> Gate:
-    """The lock of the run's project (a broken one raises LockError) and where the run stands."""
-    from .state.lock import Gate, read_lock
+    """The lock of the run's project and where the run stands (the lock is parsed on first use:
+    a broken one raises LockError then)."""
+    from .state.lock import Gate, read_lock_text
 
     path = lock_path(run)
-    found = read_lock(path)
+    text = read_lock_text(path)
     root = path.parent
     covers = any(root == p.resolve() or root.is_relative_to(p.resolve()) for p in run.given)
-    lock, text = found if found is not None else (None, "")
-    return Gate(lock, text, display_path(path), covers, bool(run.tree.generated))
+    generated = bool(run.tree.generated)
+    return Gate(text or "", display_path(path), covers, generated, found=text is not None)
 
 
 def judge_gate(project: Project, gate: Gate) -> GateResult:

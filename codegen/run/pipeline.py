@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,7 +22,7 @@ from ..scan.text import check_decodable
 from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
 from .grouping import Resolved, units_of
 from .locate import START, anchors_by_path, related_locations, rescan, source_lines
-from .pool import Counter, Job, gc_paused, scan_entry
+from .pool import Counter, Job, gc_paused, scan_aside, scan_entry
 from .runkey import run_digest
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "Run"]
@@ -87,6 +88,8 @@ class Run:
         """Module name -> (bytes, display path) of the first file of the batch with that name."""
         self.broken: dict[str, str] = {}
         """Modules that did not scan (GLM900/GLM901) -> why, for the messages that need them."""
+        self.meanwhile: list[Callable[[], object]] = []
+        """Work to do while a forked child scans a few files (`scan_aside`)."""
 
     # ----------------------------------------------------------------------- whole runs
 
@@ -232,6 +235,10 @@ class Run:
         work = [(data, display, module) for _, data, display, module in misses]
         if not work:
             return []
+        if jobs > 1 and len(work) < PARALLEL_THRESHOLD and "libcst" not in sys.modules:
+            aside = scan_aside(work, self.meanwhile)  # a few files: libcst loads in a child
+            if aside is not None:
+                return aside
         from ..scan.parse import unvalidated
 
         counter = Counter(len(work), progress)

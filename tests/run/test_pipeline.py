@@ -293,3 +293,48 @@ def test_generate_check_from_the_cache_still_fails_on_a_missing_module(tmp_path:
     (root / "pyproject.toml").write_text("[tool.golem-codegen]\n", encoding="utf-8")
     for _ in range(2):  # a pending change is never stored as settled
         assert api.generate([root], check_only=True).pending
+
+
+def test_a_few_files_are_scanned_aside_as_they_would_be_here() -> None:
+    from codegen.run.pool import scan_aside, scan_entry
+
+    work = [(b"from runtime_stub import agent\n\n@agent()\nclass A:\n    pass\n", "a.py", "a")]
+    work.append((b"def broken(:\n", "b.py", "b"))
+    done: list[str] = []
+    aside = scan_aside(work, [lambda: done.append("meanwhile")])
+    assert aside == [scan_entry(job) for job in work]
+    assert done == ["meanwhile"]
+
+
+def test_a_child_that_fails_leaves_the_scan_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from codegen.run import pool
+
+    def fail(job: object) -> object:
+        raise RuntimeError("the child breaks")
+
+    monkeypatch.setattr(pool, "scan_entry", fail)
+    assert pool.scan_aside([(b"x = 1\n", "x.py", "x")], []) is None
+
+
+def test_a_one_file_change_scanned_aside_gives_the_answer_of_a_full_run(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen.run import pipeline
+
+    api.check([tree], options=Options(jobs=2))
+    used: list[int] = []
+    original = pipeline.scan_aside
+
+    def spy(work: list[object], meanwhile: list[object]) -> object:
+        used.append(len(work))
+        return original(work, meanwhile)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "scan_aside", spy)
+    monkeypatch.delitem(sys.modules, "libcst")  # as in a fresh process (restored afterwards)
+    broken = tree / "pkg0" / "broken.py"
+    broken.write_text(BROKEN.replace("every_n(5)", "every(5)"), encoding="utf-8")
+    incremental = api.check([tree], options=Options(jobs=2))
+    assert used == [1]
+    assert incremental.diagnostics == api.check([tree], options=Options(cache=False)).diagnostics

@@ -311,3 +311,14 @@ def _project_in(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_broken_lock_fails_the_run_though_every_directory_is_reused(project: Path) -> None:
+    from codegen.state.lock import LockError
+
+    api.generate(["."])
+    checked(project, cache=True)
+    lock = project / "golem-state.lock"
+    lock.write_text(lock.read_text(encoding="utf-8").replace("lockVersion", "lockversion"))
+    with pytest.raises(LockError, match="not a state lock"):
+        checked(project, cache=True)
