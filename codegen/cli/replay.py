@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import os
 import sys
+import time
 
 from ..run.runkey import cache_base, tool_version
 
@@ -49,6 +50,8 @@ LOOKED_FOR = ("pyproject.toml", "__init__.py", ".gitignore", ".git", ".git/info/
 """What discovery reads in the directories above the checked paths (configuration, packages,
 ignore files): their bytes (or absence) are part of what a stored answer depends on."""
 ABSENT = b"\0absent"
+KEEP_UNUSED = 30 * 24 * 3600
+PRUNE_EVERY = 24 * 3600
 
 pending: list[Inputs] = []
 """What the `check` command of this process read (set by the command, stored by `record`)."""
@@ -86,9 +89,15 @@ def replay(argv: Sequence[str]) -> int | None:
     files, directories, digest, printed, status = stored
     if _digest(files, directories, paths, {}) != digest:
         return None
+    _touch(argv)  # a replayed answer is in use: pruning keeps it
     streams = (sys.stdout, sys.stderr)
-    for which, text in printed:
-        streams[which].write(text)
+    try:
+        for which, text in printed:
+            streams[which].write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `golem-codegen check | head`: the reader has gone, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 
@@ -160,6 +169,13 @@ def _where(argv: Sequence[str]) -> str | None:
     return os.path.join(base, "replay", name[:2], name[2:])
 
 
+def _touch(argv: Sequence[str]) -> None:
+    try:
+        os.utime(_where(argv) or "")
+    except OSError:
+        return
+
+
 def _encoding(stream: TextIO) -> str:
     try:
         return codecs.lookup(stream.encoding).name
@@ -191,8 +207,25 @@ def _store(
         with open(temporary, "wb") as handle:
             marshal.dump(stored, handle)
         os.replace(temporary, where)
+        _prune(os.path.dirname(os.path.dirname(where)))
     except OSError:
         return
+
+
+def _prune(directory: str) -> None:
+    """At most daily, drop the answers not stored or replayed for KEEP_UNUSED seconds (each
+    pre-commit run names other files: their answers would pile up)."""
+    marker = os.path.join(directory, ".last-pruned")
+    now = time.time()
+    if os.path.exists(marker) and now - os.stat(marker).st_mtime < PRUNE_EVERY:
+        return
+    with open(marker, "wb"):
+        pass
+    for parent, _, names in os.walk(directory):
+        for name in names:
+            path = os.path.join(parent, name)
+            if name != ".last-pruned" and now - os.stat(path).st_mtime > KEEP_UNUSED:
+                os.unlink(path)
 
 
 class Capture:

@@ -115,15 +115,18 @@ _VERSION: list[str] = []
 
 
 def tool_version() -> str:
-    """A fingerprint of the package's files: another release, or an edit in an editable install,
-    changes it (the installed version is not read: importlib.metadata costs ~20 ms to import).
-    The templates count too: a changed template renders other modules."""
+    """A fingerprint of the package's files (and runtime_stub's, which the checks use): another
+    release, or an edit in an editable install, changes it (the installed version is not read:
+    importlib.metadata costs ~20 ms to import). The templates count too: a changed template
+    renders other modules."""
     if not _VERSION:
         digest = hashlib.sha256(b"golem-codegen")
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        runtime = os.path.join(os.path.dirname(package), "runtime_stub")  # GLM004 parses with it
         found = [
             os.path.join(directory, name)
-            for directory, _, names in os.walk(package)
+            for top in (package, runtime)
+            for directory, _, names in os.walk(top)
             for name in names
             if name.endswith((".py", ".j2"))
         ]

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,6 +132,35 @@ def test_whatever_the_answer_depends_on_changed_is_a_full_run(
     assert replayed(["check", "."], capsys) is not None
     CHANGES[change](project)
     assert replayed(["check", "."], capsys) is None
+
+
+def test_a_reader_that_has_gone_ends_a_replay_quietly(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full(project, "check", ".")
+    reading, writing = os.pipe()
+    os.close(reading)
+    with open(writing, "w", encoding="utf-8") as gone:
+        monkeypatch.setattr(sys, "stdout", gone)
+        assert replay.replay(["check", "."]) == 1  # as the full command does
+
+
+def test_answers_unused_for_a_month_are_dropped_replayed_ones_kept(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    month_ago = time.time() - replay.KEEP_UNUSED - 60
+    full(project, "check", ".")
+    full(project, "check", "app")
+    stored = {argv: Path(replay._where(argv) or "") for argv in (("check", "."), ("check", "app"))}
+    for path in (*stored.values(), path_of_marker(stored)):
+        os.utime(path, (month_ago, month_ago))
+    assert replayed(["check", "."], capsys) is not None  # in use again
+    full(project, "check", "--format", "json", ".")  # stores, and prunes (a day has passed)
+    assert stored["check", "."].exists() and not stored["check", "app"].exists()
+
+
+def path_of_marker(stored: dict[tuple[str, str], Path]) -> Path:
+    return next(iter(stored.values())).parent.parent / ".last-pruned"
 
 
 def test_another_command_line_or_directory_is_another_answer(
