@@ -20,7 +20,7 @@ from .effects import EffectModel
 __all__ = ["check_durability", "durable_stand_in"]
 
 NOW, RANDOM, UUID = "runtime_stub.now()", "runtime_stub.random()", "runtime_stub.uuid4()"
-_STAND_INS = {
+_STAND_INS: dict[str, str | None] = {
     **dict.fromkeys(
         (
             "time.time",
@@ -42,8 +42,13 @@ _STAND_INS = {
     "uuid.uuid4": UUID,
     "os.urandom": "durable_call(os.urandom, n)",
     "os.getrandom": "durable_call(os.getrandom, n)",
+    **dict.fromkeys(("random.random", "random.Random", "random.SystemRandom"), RANDOM),
+    "secrets.SystemRandom": RANDOM,
+    "random.shuffle": f"random.Random({RANDOM}).shuffle(...)",  # in place: nothing to record
+    "secrets.compare_digest": None,  # a constant-time comparison: deterministic
 }
-_STAND_IN_PREFIXES = {"random.": RANDOM, "secrets.": "durable_call(secrets.<function>, ...)"}
+_RECORDED_MODULES = ("random.", "secrets.")
+"""Functions of these modules are recorded as they are: `durable_call(random.randint, 1, 6)`."""
 
 
 def _first_parameter(control: Callable[..., object]) -> str:
@@ -61,10 +66,7 @@ def durable_stand_in(callee: str) -> str | None:
     """The durable replacement for a non-deterministic callee, or None if it is deterministic."""
     if callee in _STAND_INS:
         return _STAND_INS[callee]
-    for prefix, stand_in in _STAND_IN_PREFIXES.items():
-        if callee.startswith(prefix):
-            return stand_in
-    return None
+    return f"durable_call({callee}, ...)" if callee.startswith(_RECORDED_MODULES) else None
 
 
 def check_durability(agent: Agent, project: Project, golem_version: str = "1.6") -> list[Finding]:

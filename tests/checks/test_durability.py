@@ -174,7 +174,7 @@ def test_glm033_for_every_non_deterministic_spelling(tree: Tree) -> None:
     by_line = {d.line: d.message for d in found}
     assert 'time.time() in method "record"' in by_line[line_of(source, " a = ")]
     assert "use the durable stand-in runtime_stub.now()" in by_line[line_of(source, " b = ")]
-    assert "runtime_stub.random()" in by_line[line_of(source, " f = ")]
+    assert "durable_call(random.randint, ...)" in by_line[line_of(source, " f = ")]
     assert "runtime_stub.uuid4()" in by_line[line_of(source, " g = ")]
     assert "durable_call(" in by_line[line_of(source, " i = ")]
 
@@ -193,7 +193,14 @@ def test_glm033_not_in_ephemeral_agents(tree: Tree) -> None:
         ("random.SystemRandom", "runtime_stub.random()"),
         ("uuid.uuid1", "runtime_stub.uuid4()"),
         ("os.urandom", "durable_call(os.urandom, n)"),
-        ("secrets.choice", "durable_call(secrets.<function>, ...)"),
+        ("secrets.choice", "durable_call(secrets.choice, ...)"),
+        ("random.randint", "durable_call(random.randint, ...)"),
+        ("random.random", "runtime_stub.random()"),
+        (
+            "random.shuffle",
+            "random.Random(runtime_stub.random()).shuffle(...)",
+        ),
+        ("secrets.compare_digest", None),
         ("uuid.UUID", None),
         ("datetime.datetime.fromisoformat", None),
         ("runtime_stub.random", None),

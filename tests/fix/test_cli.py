@@ -68,7 +68,7 @@ def test_fix_writes_reports_what_is_left_and_the_second_run_changes_nothing(
     assert result.stdout.splitlines() == [
         'agents.py:36:9: GLM033 [warning] AuditAgent: random.shuffle() in method "record" is not '
         "deterministic: replaying the agent after a crash would see another value; use the "
-        "durable stand-in runtime_stub.random()"
+        "durable stand-in random.Random(runtime_stub.random()).shuffle(...)"
     ]
     assert result.returncode == 1  # --strict: the warning that is left fails
     again = golem("check", "--fix", "--unsafe-fixes", cwd=tmp_path)
