@@ -11,7 +11,8 @@ __all__ = ["format_github"]
 
 
 def format_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: `::error file=...,line=...::message`, one per line."""
+    """GitHub Actions workflow commands: `::error file=...,line=...::message`, one per line; a
+    diagnostic with a fix says so, and how."""
     lines = []
     for d in sorted_diagnostics(diagnostics):
         properties = ",".join(
@@ -25,8 +26,17 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
                 ("title", f"{TOOL_NAME} ({d.code})"),
             )
         )
-        lines.append(f"::{d.severity.value} {properties}::{_github_data(d.message)}\n")
+        message = d.message + _fixable(d)
+        lines.append(f"::{d.severity.value} {properties}::{_github_data(message)}\n")
     return "".join(lines)
+
+
+def _fixable(d: Diagnostic) -> str:
+    """The text format's `[*]`, with the command that fixes it (an annotation has no legend)."""
+    if d.fix is None:
+        return ""
+    unsafe = " --unsafe-fixes" if d.fix.applicability == "unsafe" else ""
+    return f" [*] fixable with `golem-codegen check --fix{unsafe}`"
 
 
 def _github_data(text: str) -> str:

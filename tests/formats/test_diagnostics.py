@@ -155,6 +155,18 @@ def test_github_annotations_escape_data_and_properties() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("applicability", "command"),
+    [("safe", "golem-codegen check --fix"), ("unsafe", "golem-codegen check --fix --unsafe-fixes")],
+)
+def test_a_github_annotation_says_how_to_fix_it(applicability: str, command: str) -> None:
+    from codegen.diagnostics import Fix
+
+    fixable = replace(SAMPLE[3], fix=Fix(applicability, "fix it", ()))  # type: ignore[arg-type]
+    assert format_github([fixable]).endswith(f"::m [*] fixable with `{command}`\n")
+    assert "[*]" not in format_github([SAMPLE[3]])
+
+
 @given(st.lists(diagnostics, max_size=8))
 def test_github_writes_one_line_per_diagnostic(items: list[Diagnostic]) -> None:
     lines = format_github(items).split("\n")
