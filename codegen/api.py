@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Finding, Fix, Severity, sort_key
@@ -17,7 +18,6 @@ from .discovery import Config
 from .evolution import (
     StateResult,
     forget,
-    judge_gate,
     lock_change,
     lock_path,
     read_gate,
@@ -28,16 +28,15 @@ from .run.pipeline import DEFAULT_OPTIONS, Options, Run
 from .run.planning import (
     GENERATOR_CODES,
     broken_directories,
-    generated_findings,
     plan_changes,
-    plan_findings,
 )
 from .run.runkey import Inputs, run_inputs
 
 if TYPE_CHECKING:
     from .fix import FixedFile
-    from .generate.plan import FileChange
+    from .generate.plan import Action, FileChange
     from .run.grouping import UnitRecord
+    from .run.units import Units
     from .state.lock import Gate
 
 __all__ = [
@@ -140,17 +139,12 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
     if stored is not None:
         read = _inputs(run, [path for path, _ in stored.extra])
         return CheckResult(stored.diagnostics, stored.files, read)
-    from .run.units import Units
-
-    units = Units(run, gate, _units_salt(run, gate) if key else "")
-    run.meanwhile.append(gate.validate)  # parsing a large lock overlaps parsing the sources
-    records = units.check(run.batch())
-    gate.validate()  # a broken lock fails every run, however much of it is reused
+    units, records = _units_of(run, gate, key)
     findings = [*run.failures, *_tree_findings(records, gate)]
     found = run.diagnostics(findings, select, ignore)
     if records or run.tree.generated:
-        planner = partial(plan_findings, run)
-        generated = units.plan(broken_directories(found, findings), planner)
+        planner = partial(plan_changes, run)
+        _, generated = units.plan(broken_directories(found, findings), planner)
         found += run.diagnostics(generated, select, ignore)
     found += run.diagnostics(run.unused_suppressions(select, ignore), select, ignore)
     diagnostics = tuple(sorted(found, key=sort_key))
@@ -164,6 +158,27 @@ def _check(run: Run, select: Sequence[str], ignore: Sequence[str]) -> CheckResul
         units.save()
         inputs = _inputs(run, extra)
     return CheckResult(diagnostics, len(run.tree.sources), inputs)
+
+
+def _units_of(run: Run, gate: Gate, key: str) -> tuple[Units, list[UnitRecord]]:
+    """The run's directories, checked or reused (`key`: the run is cached)."""
+    from .run.units import Units
+
+    units = Units(run, gate, _units_salt(run, gate) if key else "")
+    run.meanwhile.append(gate.validate)  # parsing a large lock overlaps parsing the sources
+    records = units.check(run.batch())
+    gate.validate()  # a broken lock fails every run, however much of it is reused
+    return units, records
+
+
+def _new_lock(gate: Gate, units: Units) -> str | None:
+    """The lock `generate` writes: every locked type, each agent's entry as judged now."""
+    from .state.lock import Lock
+
+    entries = dict(gate.lock.agents) if gate.lock is not None else {}
+    entries.update(units.lock_entries())
+    lock = Lock(dict(sorted(entries.items())))
+    return lock.text() if lock.agents else None
 
 
 def _inputs(run: Run, extra: Sequence[str]) -> Inputs:
@@ -312,25 +327,24 @@ def generate(
     key = run.run_key("generate", *mode, "\0", gate.lock_text)
     stored = run.cache.result(key) if key else None
     if stored is not None:
-        settled = _settled(run, stored.diagnostics)
-        return replace(settled, inputs=_inputs(run, [path for path, _ in stored.extra]))
-    project = run.project()
-    judged = judge_gate(project, gate) if project.agents or gate.lock is not None else None
-    gated = judged.findings if judged else ()
-    findings = [*run.failures, *_run_checks(project, run.config.golem_version), *gated]
+        read = _inputs(run, [path for path, _ in stored.extra])
+        return _settled(stored.diagnostics, stored.changes, read)
+    units, records = _units_of(run, gate, key)
+    findings = [*run.failures, *_tree_findings(records, gate)]
     found = run.diagnostics(findings, (), ())
     broken = broken_directories(found, findings)
-    changes = (
-        *plan_changes(run, project, run.tree.generated, broken),
-        *lock_change(run, gate, judged),
-    )
-    diagnostics = tuple(
-        sorted(found + run.diagnostics(generated_findings(changes), (), ()), key=sort_key)
-    )
+    planned, generated = units.plan(broken, partial(plan_changes, run), texts=True)
+    lock = _new_lock(gate, units) if records or gate.lock is not None else None
+    changes = tuple(sorted(planned, key=lambda change: change.path.as_posix()))
+    changes += lock_change(run, gate, lock)
+    diagnostics = tuple(sorted(found + run.diagnostics(generated, (), ()), key=sort_key))
+    if key:
+        units.save()
     blocking = _blocking(diagnostics)
-    inputs = None
+    inputs: Inputs | None = None
     if key and (blocking or all(change.action == "unchanged" for change in changes)):
-        extra = run.store_result(key, diagnostics)  # nothing to write: the next run can skip
+        pairs = tuple((change.path.as_posix(), change.action) for change in changes)
+        extra = run.store_result(key, diagnostics, pairs)  # nothing to write: the next skips
         inputs = _inputs(run, extra)
     if blocking or check_only:
         return GenerateResult(changes, (), diagnostics, bool(blocking), inputs)
@@ -340,17 +354,14 @@ def generate(
     return GenerateResult(changes, written, diagnostics, False, None if written else inputs)
 
 
-def _settled(run: Run, diagnostics: tuple[Diagnostic, ...]) -> GenerateResult:
+def _settled(
+    diagnostics: tuple[Diagnostic, ...], changes: Sequence[tuple[str, Action]], inputs: Inputs
+) -> GenerateResult:
     """The result of a `generate` whose stored run had nothing to write (or refused to)."""
     from .generate.plan import FileChange
 
-    blocking = _blocking(diagnostics)
-    changes = (
-        ()
-        if blocking
-        else tuple(FileChange(p, "unchanged", None, None) for p in run.tree.generated)
-    )
-    return GenerateResult(changes, (), diagnostics, bool(blocking))
+    planned = tuple(FileChange(Path(path), action, None, None) for path, action in changes)
+    return GenerateResult(planned, (), diagnostics, bool(_blocking(diagnostics)), inputs)
 
 
 def _blocking(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -358,11 +369,3 @@ def _blocking(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
     return [
         d for d in diagnostics if d.severity is Severity.ERROR and d.code not in GENERATOR_CODES
     ]
-
-
-def _run_checks(project: Project, golem_version: str) -> list[Finding]:
-    if not project.agents:
-        return []
-    from .checks import run_checks
-
-    return run_checks(project, golem_version)

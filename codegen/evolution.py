@@ -120,11 +120,11 @@ def gate_findings(project: Project, gate: Gate) -> list[Finding]:
     return list(judge_gate(project, gate).findings)
 
 
-def lock_change(run: Run, gate: Gate, judged: GateResult | None) -> tuple[FileChange, ...]:
-    """The lock as a planned file change: created, updated, or left as it is."""
+def lock_change(run: Run, gate: Gate, new: str | None) -> tuple[FileChange, ...]:
+    """The lock (`new`: its text, None for no lock) as a planned file change: created,
+    updated, or left as it is."""
     from .generate.plan import FileChange
 
-    new = judged.lock_text() if judged is not None else None
     old = gate.lock_text if gate.lock is not None else None
     if new is None or new == old:
         return ()

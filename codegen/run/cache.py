@@ -24,13 +24,14 @@ from .runkey import CACHE_ENV, cache_base, read_or_empty, tool_version
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic, Finding
-    from ..generate.plan import Rendering
+    from ..generate.plan import Action, Rendering
     from ..model import Agent, ModuleScan, Span
     from .grouping import UnitsState
 
 __all__ = [
     "CACHE_ENV",
     "CacheEntry",
+    "Planned",
     "RenderCache",
     "RunResult",
     "ScanCache",
@@ -40,7 +41,7 @@ __all__ = [
     "read_or_empty",
 ]
 
-FORMAT = "3"
+FORMAT = "4"
 PICKLE_PROTOCOL = 5
 
 
@@ -61,6 +62,10 @@ class CacheEntry:
     """For the project's units entry: what each directory's check found, by directory."""
 
 
+Planned = tuple[tuple[str, "Action"], ...]
+"""(path, action) of each generated module a `generate` planned."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunResult:
     """A whole `check` run, valid while its inputs and the extra files it read are unchanged."""
@@ -69,6 +74,8 @@ class RunResult:
     files: int
     extra: tuple[tuple[str, str], ...]
     """(path, sha256) of files read beyond the discovered ones (modules loaded on demand)."""
+    changes: Planned = ()
+    """For `generate`: (path, action) of each generated module it planned (none to write)."""
 
 
 class ScanCache:

@@ -13,6 +13,8 @@ from ..model import ModuleScan, Project
 
 if TYPE_CHECKING:
     from ..checks import AgentChecks
+    from ..generate.plan import Action
+    from ..state.lock import LockedVersion
 
 __all__ = [
     "FileFacts",
@@ -59,6 +61,8 @@ class Planned:
     module: str
     """The digest of the generated module as it was read ("" when there was none)."""
     findings: tuple[Finding, ...]
+    action: Action = "unchanged"
+    """What `generate` would do to the module (`FileChange.action`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,8 @@ class UnitRecord:
     checks: AgentChecks
     gate: tuple[Finding, ...]
     """GLM050-GLM054 of the directory's agents."""
+    locked: tuple[tuple[str, tuple[LockedVersion, ...]], ...]
+    """The lock entries of the directory's agents as `generate` would write them."""
     planned: Planned | None = None
 
 

@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Finding, sort_key
 from ..discovery import Config, Walked, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
-from .cache import CacheEntry, RunResult, ScanCache, cache_directory, file_digest
+from .cache import CacheEntry, Planned, RunResult, ScanCache, cache_directory, file_digest
 from .grouping import Resolved, units_of
 from .locate import START, anchors_by_path, related_locations, rescan, source_lines
 from .pool import Counter, Job, gc_paused, scan_aside, scan_entry
@@ -91,8 +91,6 @@ class Run:
         self.meanwhile: list[Callable[[], object]] = []
         """Work to do while a forked child scans a few files (`scan_aside`)."""
 
-    # ----------------------------------------------------------------------- whole runs
-
     def run_key(self, *salt: str) -> str:
         """A key for the result of the whole run (`run_digest`); reads every file. Without a
         cache, or with an overlay, there is no key ("")."""
@@ -100,16 +98,18 @@ class Run:
             return ""
         return self.cache.key(run_digest(self.config, self.tree, self._read, salt), "run", "")
 
-    def store_result(self, key: str, diagnostics: tuple[Diagnostic, ...]) -> list[str]:
-        """Remember a run's diagnostics with the digests of the files read on demand (whose
-        paths are returned)."""
+    def store_result(
+        self, key: str, found: tuple[Diagnostic, ...], changes: Planned = ()
+    ) -> list[str]:
+        """Remember a run's diagnostics (`generate`'s changes too) with the digests of the files
+        read on demand, whose paths are returned."""
         discovered = {source.display for source in self.tree.sources}
         extra = tuple(
             (display, file_digest(data))
             for display, data in sorted(self.sources.items())
             if display not in discovered
         )
-        result = RunResult(diagnostics, len(self.tree.sources), extra)
+        result = RunResult(found, len(self.tree.sources), extra, changes)
         self.cache.put(key, CacheEntry(None, None, result=result))
         return [display for display, _ in extra]
 

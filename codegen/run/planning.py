@@ -29,7 +29,6 @@ __all__ = [
     "broken_directories",
     "generated_findings",
     "plan_changes",
-    "plan_findings",
 ]
 
 GENERATOR_CODES = frozenset({"GLM040", "GLM041", "GLM053"})
@@ -73,14 +72,6 @@ def plan_changes(
         for change in changes
         if directory_key(str(change.path)) not in broken or change.action in ("foreign", "edited")
     )
-
-
-def plan_findings(
-    run: Run, project: Project, existing: Sequence[Path], broken: set[str]
-) -> list[tuple[Path, list[Finding]]]:
-    """Each planned generated module with its GLM040-042 findings (see `plan_changes`)."""
-    changes = plan_changes(run, project, existing, broken)
-    return [(change.path, generated_findings([change])) for change in changes]
 
 
 def generated_findings(changes: Sequence[FileChange]) -> list[Finding]:

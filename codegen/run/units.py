@@ -17,24 +17,29 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks import check_agents
 from ..diagnostics import Finding
 from ..model import Project
-from ..state.lock import Gate
+from ..state.lock import Gate, LockedVersion
 from .cache import CacheEntry, file_digest
 from .grouping import FileFacts, Planned, Resolved, UnitRecord, UnitsState, directory_key
 from .pipeline import Run
+from .planning import generated_findings
 from .pool import Job
 from .runkey import read_or_empty
+
+if TYPE_CHECKING:
+    from ..generate.plan import FileChange
+
+    Planner = Callable[[Project, Sequence[Path], set[str]], Sequence[FileChange]]
+    """Plans the generated modules of the project's directories and of `existing` modules, given
+    the directories with errors (`planning.plan_changes`)."""
 
 __all__ = ["Units"]
 
 GENERATED_NAME = "golem_agents.py"
-
-Planner = Callable[[Project, Sequence[Path], set[str]], Sequence[tuple[Path, Sequence[Finding]]]]
-"""Plans the generated modules of the project's directories and of `existing` modules, given the
-directories with errors; returns each planned module's path with its GLM040-042 findings."""
 
 
 class Units:
@@ -71,38 +76,58 @@ class Units:
                 self._records[directory] = self._compute(directory, jobs)
         return list(self._records.values())
 
-    def plan(self, broken: set[str], planner: Planner) -> list[Finding]:
-        """GLM040-042 of every generated module: stored for directories whose judgement still
-        holds, planned for the others and for generated modules without agents."""
+    def plan(
+        self, broken: set[str], planner: Planner, *, texts: bool = False
+    ) -> tuple[list[FileChange], list[Finding]]:
+        """The change of every generated module, and their GLM040-042 findings: as recorded for
+        directories whose judgement still holds (with `texts`, only unchanged modules: a change
+        to write needs its text), planned again for the others and for generated modules
+        without agents. Recorded changes carry no text."""
+        from ..generate.plan import FileChange
+
         digests = {d: self._module_digest(d) for d in self._records}
-        again = [
-            d
-            for d, record in self._records.items()
-            if record.planned is None
-            or record.planned.broken != (d in broken)
-            or record.planned.module != digests[d]
-        ]
+        again = [d for d, record in self._records.items() if not self._holds(d, broken, texts)]
         existing = [
             path
             for path in self._run.tree.generated
             if directory_key(str(path)) not in self._records or directory_key(str(path)) in again
         ]
-        findings: list[Finding] = []
+        changes: list[FileChange] = []
         if again or existing:
             from ..resolve.project import merge
 
             project = merge((), [self._resolve(d).project for d in again])
-            by_directory: dict[str, list[Finding]] = {}
-            for path, found in planner(project, existing, broken):
-                by_directory.setdefault(directory_key(str(path)), []).extend(found)
+            changes += planner(project, existing, broken)
+            by_directory = {directory_key(str(change.path)): change for change in changes}
             for d in again:
-                planned = Planned(d in broken, digests[d], tuple(by_directory.pop(d, ())))
-                self._records[d] = replace(self._records[d], planned=planned)
-            findings += [f for found in by_directory.values() for f in found]  # no agents there
-        for record in self._records.values():
-            assert record.planned is not None
-            findings += record.planned.findings
-        return findings
+                change = by_directory.get(d)
+                found = tuple(generated_findings([change])) if change is not None else ()
+                action = change.action if change is not None else "unchanged"
+                judged = Planned(d in broken, digests[d], found, action)
+                self._records[d] = replace(self._records[d], planned=judged)
+        findings = generated_findings(changes)
+        for d, record in self._records.items():
+            kept = record.planned
+            if d in again or kept is None:
+                continue
+            findings += kept.findings
+            if not kept.broken or kept.action in ("foreign", "edited"):  # as planning keeps
+                path = Path(self._jobs[d][0][1]).parent / GENERATED_NAME
+                changes.append(FileChange(path, kept.action, None, None))
+        return changes, findings
+
+    def _holds(self, directory: str, broken: set[str], texts: bool) -> bool:
+        planned = self._records[directory].planned
+        return (
+            planned is not None
+            and planned.broken == (directory in broken)
+            and planned.module == self._module_digest(directory)
+            and (not texts or planned.action == "unchanged")
+        )
+
+    def lock_entries(self) -> dict[str, tuple[LockedVersion, ...]]:
+        """The lock entries of every directory's agents, as `generate` would write them."""
+        return {name: versions for r in self._records.values() for name, versions in r.locked}
 
     def save(self) -> None:
         """Store this run's records for the next run."""
@@ -142,11 +167,14 @@ class Units:
         resolved = self._resolve(directory)
         project = resolved.project
         checks = check_agents(project, self._run.config.golem_version)
-        gate = judge(project, self._gate, whole=False).findings
+        judged = judge(project, self._gate, whole=False)
+        names = dict.fromkeys(verdict.agent.type_name for verdict in judged.verdicts)
+        locked = tuple((name, judged.lock.agents[name]) for name in names)
         files = resolved.files
         reads = tuple(sorted((path, files[path], self._digest_of(path)) for path in files))
         modules = tuple(display for _, display, _ in jobs)
-        return UnitRecord(modules, reads, tuple(sorted(resolved.absent)), checks, gate)
+        absent = tuple(sorted(resolved.absent))
+        return UnitRecord(modules, reads, absent, checks, judged.findings, locked)
 
     def _resolve(self, directory: str) -> Resolved:
         if directory not in self._resolved:

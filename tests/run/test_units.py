@@ -142,6 +142,18 @@ class BillingAgent:
     def __init__(self, account: str) -> None:
         self.account = account
 """,
+    "more": """\
+from runtime_stub import agent
+
+
+@agent()
+class BillingAgent:
+    def __init__(self, account: str) -> None:
+        self.account = account
+
+    def refund(self, cents: int) -> bool:
+        return cents > 0
+""",
     "gone": None,
 }
 
@@ -194,6 +206,17 @@ def make_project(root: Path) -> Path:
 
 def checked(root: Path, *, cache: bool) -> tuple[api.Diagnostic, ...]:
     return api.check([root], options=Options(cache=cache, jobs=1)).diagnostics
+
+
+def planned(root: Path, *, cache: bool) -> tuple[object, ...]:
+    """What `generate --check` would do: each module's path, action and new text, the
+    diagnostics, and whether it refuses (a refusing run writes nothing: its plan is not shown)."""
+    result = api.generate([root], check_only=True, options=Options(cache=cache, jobs=1))
+    if result.refused:
+        return result.diagnostics, result.refused
+    texts = {(str(c.path.resolve()), c.action, c.new) for c in result.pending}
+    actions = sorted((str(c.path.resolve()), c.action) for c in result.changes)
+    return actions, sorted(texts, key=str), result.diagnostics, result.refused
 
 
 @pytest.fixture
@@ -300,6 +323,7 @@ def test_any_edits_are_checked_as_if_everything_was_checked(
             if step == generate_at:
                 api.generate(["."])
             assert checked(root, cache=True) == checked(root, cache=False), (step, path, variant)
+            assert planned(root, cache=True) == planned(root, cache=False), (step, path, variant)
 
 
 @contextmanager
@@ -311,6 +335,19 @@ def _project_in(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_generate_after_a_one_file_change_resolves_only_that_directory(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.generate(["."])
+    checked(project, cache=True)
+    seen = resolved_directories(monkeypatch)
+    write(project, "other/billing.py", "more")  # a method more: other/'s wiring changes
+    result = api.generate(["."])
+    assert seen == ["other"]
+    assert [c.path.as_posix() for c in result.written] == ["other/golem_agents.py"]
+    assert planned(project, cache=True) == planned(project, cache=False)
 
 
 def test_a_broken_lock_fails_the_run_though_every_directory_is_reused(project: Path) -> None:
