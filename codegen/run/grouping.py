@@ -79,7 +79,8 @@ class UnitRecord:
     gate: tuple[Finding, ...]
     """GLM050-GLM054 of the directory's agents."""
     locked: tuple[tuple[str, tuple[LockedVersion, ...]], ...]
-    """The lock entries of the directory's agents as `generate` would write them."""
+    """The lock entries of the directory's agents that `generate` would change (those the lock
+    already holds are not kept: the records stay small, and the lock text is in their key)."""
     planned: Planned | None = None
 
 

@@ -126,7 +126,7 @@ class Units:
         )
 
     def lock_entries(self) -> dict[str, tuple[LockedVersion, ...]]:
-        """The lock entries of every directory's agents, as `generate` would write them."""
+        """The lock entries of the directories' agents that `generate` would change."""
         return {name: versions for r in self._records.values() for name, versions in r.locked}
 
     def save(self) -> None:
@@ -168,8 +168,10 @@ class Units:
         project = resolved.project
         checks = check_agents(project, self._run.config.golem_version)
         judged = judge(project, self._gate, whole=False)
+        old = self._gate.lock.agents if self._gate.lock is not None else {}
         names = dict.fromkeys(verdict.agent.type_name for verdict in judged.verdicts)
-        locked = tuple((name, judged.lock.agents[name]) for name in names)
+        new = judged.lock.agents
+        locked = tuple((name, new[name]) for name in names if old.get(name) != new[name])
         files = resolved.files
         reads = tuple(sorted((path, files[path], self._digest_of(path)) for path in files))
         modules = tuple(display for _, display, _ in jobs)
