@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -38,7 +37,11 @@ class _Group(click.Group):
         except FileNotFoundError as error:
             fail(str(error))
         except Exception as error:  # the last line of defence: no traceback unless debugging
-            detail = traceback.format_exc() if debug() else f"{type(error).__name__}: {error}"
+            detail = f"{type(error).__name__}: {error}"
+            if debug():
+                import traceback  # ~5 ms: only for the report of a crash
+
+                detail = traceback.format_exc()
             fail(f"internal error: {detail}\nPlease report it with the file that caused it.")
 
 

@@ -8,8 +8,10 @@ time, and the results this process computes never have to be pickled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor  # logging and more: only runs that fork import it
 
 __all__ = ["map_shared"]
 
