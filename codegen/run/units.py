@@ -8,8 +8,10 @@ one-file change only the directories that read that file are resolved and checke
 checks across the tree (unique type names, nested fields, merged repeats, the lock's orphans) run
 over every unit's stored part each time, so the result is the one of checking everything.
 
-How a directory's generated module was judged (GLM040-042) is stored too, with the module's
-digest and whether the directory had errors (then it is not rendered): either changing re-plans.
+How a directory's generated module was judged (GLM040-042, and what `generate` would do to it) is
+stored too, with the module's digest and whether the directory had errors (then it is not
+rendered): either changing re-plans. So are the lock entries `generate` would change, so that
+`generate` reuses directories as `check` does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..checks import check_agents
 from ..diagnostics import Finding
+from ..discovery import GENERATED_NAME
 from ..model import Project
 from ..state.lock import Gate, LockedVersion
 from .cache import CacheEntry, file_digest
@@ -38,8 +41,6 @@ if TYPE_CHECKING:
     the directories with errors (`planning.plan_changes`)."""
 
 __all__ = ["Units"]
-
-GENERATED_NAME = "golem_agents.py"
 
 
 class Units:
