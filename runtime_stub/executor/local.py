@@ -45,6 +45,7 @@ from .update import apply_update
 __all__ = ["Executor", "agent_id"]
 
 _DISABLED = Disabled()
+GOLEM_VERSIONS = ("1.5", "1.6")
 
 
 def agent_id(type_name: str, constructor_args: Sequence[Any]) -> str:
@@ -65,7 +66,13 @@ class Executor:
         default_policy: SnapshottingPolicy = _DISABLED,
         sleep: Callable[[float], None] = time.sleep,
         fault_hook: FaultHook | None = None,
+        golem_version: str = "1.6",
     ) -> None:
+        """`golem_version`: the Golem release whose semantics to follow (SPEC §12); "1.5" runs
+        an ephemeral agent with snapshotting (which 1.6 refuses) and ignores the snapshotting."""
+        if golem_version not in GOLEM_VERSIONS:
+            raise ValueError(f"golem_version must be one of {', '.join(GOLEM_VERSIONS)}")
+        self.golem_version = golem_version
         if isinstance(default_policy, Enabled):
             raise ValueError("default_policy must say when: disabled, every(N) or periodic(D)")
         self.store: OplogStore = store if store is not None else InMemoryOplogStore()
@@ -119,6 +126,7 @@ class Executor:
         the_id = agent_id(agent_type, ctor_trees)
         key = str(idempotency_key) if idempotency_key is not None else None
         if atype.mode == "ephemeral":
+            self._refuse_snapshotting(atype)
             return self._invoke_ephemeral(atype, the_id, ctor_trees, method, args, key)
         live = self._live.get(the_id)
         if live is None:
@@ -247,6 +255,15 @@ class Executor:
         while end is not None and is_snapshot_error(end):
             end = self.store.following(the_id, end.index, (INVOCATION_FINISHED, ERROR))
         return recorded_outcome(end, result) if end is not None else None
+
+    def _refuse_snapshotting(self, atype: AgentType) -> None:
+        """Golem 1.6 refuses an ephemeral agent type with snapshotting (GLM007 says so too)."""
+        if self.golem_version != "1.5" and not isinstance(atype.snapshotting, Disabled):
+            raise ValueError(
+                f"{atype.type_name} is ephemeral with snapshotting enabled: Golem 1.6 refuses such "
+                'an agent type (GLM007); set snapshotting="disabled", or pass '
+                'golem_version="1.5" to run it as Golem 1.5 does (the snapshotting is ignored)'
+            )
 
     def _invoke_ephemeral(
         self, atype: AgentType, the_id: str, ctor_args: Sequence[Any], method: str,

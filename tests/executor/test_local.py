@@ -153,6 +153,18 @@ def test_idempotency_keys_survive_snapshots_restarts_and_recorded_errors(tmp_pat
         assert stats is not None and stats.snapshot_index is not None
 
 
+def test_golem_1_6_refuses_an_ephemeral_agent_with_snapshotting_and_1_5_ignores_it() -> None:
+    snapshotting = agent_type(Greeter, "every(2)", mode="ephemeral", snapshots=False)
+    with pytest.raises(ValueError, match=r"Greeter is ephemeral with snapshotting .*GLM007"):
+        Executor(agent_types=[snapshotting]).invoke("Greeter", ["Hi"], "greet", ["Ann"])
+    older = Executor(agent_types=[snapshotting], golem_version="1.5")
+    for name in ("Ann", "Bob", "Cy"):
+        assert older.invoke("Greeter", ["Hi"], "greet", [name]).startswith(f"Hi, {name} #1 ")
+    assert "snapshot" not in kinds(older, 'Greeter("Hi")')
+    with pytest.raises(ValueError, match=r"golem_version must be one of 1\.5, 1\.6"):
+        Executor(golem_version="1.7")
+
+
 def test_ephemeral_agents_get_a_fresh_instance_and_are_never_replayed() -> None:
     ex = Executor(agent_types=[agent_type(Greeter, mode="ephemeral", snapshots=False)])
     first = ex.invoke("Greeter", ["Hi"], "greet", ["Ann"])
