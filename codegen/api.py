@@ -6,6 +6,7 @@ Heavy modules (libcst, jinja2) are imported only when a file actually needs pars
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,9 +188,12 @@ def _inputs(run: Run, extra: Sequence[str]) -> Inputs:
 
 
 def _units_salt(run: Run, gate: Gate) -> str:
-    """What the units' records depend on beyond the files they read."""
+    """What the units' records depend on beyond the files they read: the gate's judgements
+    depend on the lock and on whether the tree holds generated modules yet."""
     config = run.config
-    return repr((str(config.root), config.golem_version, gate.lock_text, gate.covers_root))
+    lock = hashlib.sha256(gate.lock_text.encode()).hexdigest() if gate.found else ""
+    where = (gate.covers_root, gate.generated)
+    return repr((str(config.root), config.golem_version, lock, where))
 
 
 def _tree_findings(records: Sequence[UnitRecord], gate: Gate) -> list[Finding]:

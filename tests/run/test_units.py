@@ -350,6 +350,15 @@ def test_generate_after_a_one_file_change_resolves_only_that_directory(
     assert planned(project, cache=True) == planned(project, cache=False)
 
 
+def test_records_of_a_tree_without_generated_modules_are_not_reused_once_it_has_some(
+    project: Path,
+) -> None:
+    api.generate(["."])  # its records were judged before any module was generated
+    (project / "golem-state.lock").unlink()  # the same lock text as then: none
+    assert planned(project, cache=True) == planned(project, cache=False)
+    assert [d.code for d in checked(project, cache=True)] == ["GLM053"]
+
+
 def test_a_broken_lock_fails_the_run_though_every_directory_is_reused(project: Path) -> None:
     from codegen.state.lock import LockError
 
