@@ -1,7 +1,7 @@
 """The state lock's side of the API (SPEC §10): read a run's lock, judge it, plan its change.
 
 `state` and `forget` are the `golem-codegen state` command; `check` and `generate` in `api` call
-`read_gate`, `gate_findings` and `lock_change`. Pure results; never prints, never exits.
+`read_gate` and `lock_change`. Pure results; never prints, never exits.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Finding
+from .diagnostics import Diagnostic
 from .discovery import Config, display_path
 from .model import Project
 from .run.pipeline import DEFAULT_OPTIONS, Options, Run
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = [
     "StateResult",
     "forget",
-    "gate_findings",
     "judge_gate",
     "lock_change",
     "read_gate",
@@ -111,13 +110,6 @@ def judge_gate(project: Project, gate: Gate) -> GateResult:
     from .state.gate import judge
 
     return judge(project, gate)
-
-
-def gate_findings(project: Project, gate: Gate) -> list[Finding]:
-    """GLM050-GLM055; a tree without agents and without a lock costs no import."""
-    if not project.agents and gate.lock is None:
-        return []
-    return list(judge_gate(project, gate).findings)
 
 
 def lock_change(run: Run, gate: Gate, new: str | None) -> tuple[FileChange, ...]:

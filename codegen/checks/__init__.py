@@ -21,7 +21,7 @@ from .nested import NestedUse, check_nested_types, nested_uses
 from .signatures import check_signatures
 from .snapshot import check_snapshots
 
-__all__ = ["AgentChecks", "check_agents", "check_tree", "run_checks"]
+__all__ = ["AgentChecks", "check_agents", "check_tree"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,3 @@ def check_tree(parts: Sequence[AgentChecks]) -> list[Finding]:
     findings += check_type_names([named for part in parts for named in part.names])
     findings += check_nested_types([use for part in parts for use in part.nested])
     return merge_repeats(findings)
-
-
-def run_checks(project: Project, golem_version: str = "1.6") -> list[Finding]:
-    """Every finding of every agent of the project, then the tree-wide ones."""
-    return check_tree([check_agents(project, golem_version)])

@@ -54,7 +54,7 @@ KEEP_UNUSED = 30 * 24 * 3600
 PRUNE_EVERY = 24 * 3600
 
 pending: list[Inputs] = []
-"""What the `check` command of this process read (set by the command, stored by `record`)."""
+"""What the `check` or `generate` of this process read (set by the command, stored by `record`)."""
 
 
 def replayable(argv: Sequence[str]) -> list[str] | None:
@@ -83,13 +83,14 @@ def replayable(argv: Sequence[str]) -> list[str] | None:
 def replay(argv: Sequence[str]) -> int | None:
     """Print the stored answer of this command and return its exit status, if it still holds."""
     paths = replayable(argv)
-    stored = _load(argv) if paths is not None else None
+    where = _where(argv) if paths is not None else None
+    stored = _load(where) if where is not None else None
     if stored is None or paths is None:
         return None
     files, directories, digest, printed, status = stored
     if _digest(files, directories, paths, {}) != digest:
         return None
-    _touch(argv)  # a replayed answer is in use: pruning keeps it
+    _touch(where)  # a replayed answer is in use: pruning keeps it
     streams = (sys.stdout, sys.stderr)
     try:
         for which, text in printed:
@@ -169,9 +170,9 @@ def _where(argv: Sequence[str]) -> str | None:
     return os.path.join(base, "replay", name[:2], name[2:])
 
 
-def _touch(argv: Sequence[str]) -> None:
+def _touch(where: str | None) -> None:
     try:
-        os.utime(_where(argv) or "")
+        os.utime(where or "")
     except OSError:
         return
 
@@ -184,11 +185,10 @@ def _encoding(stream: TextIO) -> str:
 
 
 def _load(
-    argv: Sequence[str],
+    where: str,
 ) -> tuple[list[str], list[str], bytes, list[tuple[int, str]], int] | None:
-    where = _where(argv)
     try:
-        with open(where or "", "rb") as handle:
+        with open(where, "rb") as handle:
             files, directories, digest, printed, status = marshal.load(handle)
         return files, directories, digest, [(int(w), str(t)) for w, t in printed], int(status)
     except (OSError, EOFError, ValueError, TypeError):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CACHE_ENV",
     "CacheEntry",
-    "Planned",
+    "PlannedChanges",
     "RenderCache",
     "RunResult",
     "ScanCache",
@@ -62,7 +62,7 @@ class CacheEntry:
     """For the project's units entry: what each directory's check found, by directory."""
 
 
-Planned = tuple[tuple[str, "Action"], ...]
+PlannedChanges = tuple[tuple[str, "Action"], ...]
 """(path, action) of each generated module a `generate` planned."""
 
 
@@ -74,7 +74,7 @@ class RunResult:
     files: int
     extra: tuple[tuple[str, str], ...]
     """(path, sha256) of files read beyond the discovered ones (modules loaded on demand)."""
-    changes: Planned = ()
+    changes: PlannedChanges = ()
     """For `generate`: (path, action) of each generated module it planned (none to write)."""
 
 

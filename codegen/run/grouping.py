@@ -23,6 +23,7 @@ __all__ = [
     "UnitRecord",
     "UnitsState",
     "directory_key",
+    "holds_agents",
     "units_of",
 ]
 
@@ -42,9 +43,14 @@ def units_of(scans: Sequence[ModuleScan]) -> list[list[ModuleScan]]:
     """The scans holding agents, grouped by directory (one generated module each), in tree order."""
     by_directory: dict[str, list[ModuleScan]] = {}
     for scan in scans:
-        if any(cls.agent is not None for cls in scan.classes):
+        if holds_agents(scan):
             by_directory.setdefault(directory_key(scan.path), []).append(scan)
     return list(by_directory.values())
+
+
+def holds_agents(scan: ModuleScan | None) -> bool:
+    """Whether a scanned file declares an agent (its directory is then a unit)."""
+    return scan is not None and any(cls.agent is not None for cls in scan.classes)
 
 
 def directory_key(path: str) -> str:

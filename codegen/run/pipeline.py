@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Finding, sort_key
 from ..discovery import Config, Walked, discover, display_path, load_config
 from ..model import ModuleScan, Project, Span
 from ..scan.text import check_decodable
-from .cache import CacheEntry, Planned, RunResult, ScanCache, cache_directory, file_digest
+from .cache import CacheEntry, PlannedChanges, RunResult, ScanCache, cache_directory, file_digest
 from .grouping import Resolved, units_of
 from .locate import START, anchors_by_path, related_locations, rescan, source_lines
 from .pool import Counter, Job, gc_paused, scan_aside, scan_entry
@@ -99,7 +99,7 @@ class Run:
         return self.cache.key(run_digest(self.config, self.tree, self._read, salt), "run", "")
 
     def store_result(
-        self, key: str, found: tuple[Diagnostic, ...], changes: Planned = ()
+        self, key: str, found: tuple[Diagnostic, ...], changes: PlannedChanges = ()
     ) -> list[str]:
         """Remember a run's diagnostics (`generate`'s changes too) with the digests of the files
         read on demand, whose paths are returned."""
@@ -264,9 +264,7 @@ class Run:
     def _load_module(self, module: str) -> ModuleScan | None:
         if module not in self._by_module:
             if module in self._batch:  # the first file of the batch with that name
-                data, display = self._batch[module]
-                self._located[module] = display
-                self._by_module[module] = self._scan_batch([(data, display, module)])[0]
+                self._by_module[module] = self._scan_module(module, *self._batch[module])
             else:
                 self._by_module[module] = self._find_and_scan(module)
         return self._by_module[module]
@@ -276,9 +274,12 @@ class Run:
         if found is None:
             return None
         candidate, display = found
-        self._located[module] = display
         data = self.sources.get(display) or self._read(candidate, display)
-        return None if data is None else self._scan_batch([(data, display, module)])[0]
+        return None if data is None else self._scan_module(module, data, display)
+
+    def _scan_module(self, module: str, data: bytes, display: str) -> ModuleScan | None:
+        self._located[module] = display
+        return self._scan_batch([(data, display, module)])[0]
 
     def _file_of(self, module: str) -> tuple[Path, str] | None:
         relative = Path(*module.split("."))

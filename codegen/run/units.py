@@ -27,7 +27,15 @@ from ..discovery import GENERATED_NAME
 from ..model import Project
 from ..state.lock import Gate, LockedVersion
 from .cache import CacheEntry, file_digest
-from .grouping import FileFacts, Planned, Resolved, UnitRecord, UnitsState, directory_key
+from .grouping import (
+    FileFacts,
+    Planned,
+    Resolved,
+    UnitRecord,
+    UnitsState,
+    directory_key,
+    holds_agents,
+)
 from .pipeline import Run
 from .planning import generated_findings
 from .pool import Job
@@ -86,7 +94,6 @@ class Units:
         without agents. Recorded changes carry no text."""
         from ..generate.plan import FileChange
 
-        digests = {d: self._module_digest(d) for d in self._records}
         again = [d for d, record in self._records.items() if not self._holds(d, broken, texts)]
         existing = [
             path
@@ -104,7 +111,7 @@ class Units:
                 change = by_directory.get(d)
                 found = tuple(generated_findings([change])) if change is not None else ()
                 action = change.action if change is not None else "unchanged"
-                judged = Planned(d in broken, digests[d], found, action)
+                judged = Planned(d in broken, self._module_digest(d), found, action)
                 self._records[d] = replace(self._records[d], planned=judged)
         findings = generated_findings(changes)
         for d, record in self._records.items():
@@ -200,6 +207,6 @@ class Units:
 
 
 def _facts_of(entry: CacheEntry | None) -> FileFacts:
-    scan = entry.scan if entry is not None else None
-    agents = scan is not None and any(cls.agent is not None for cls in scan.classes)
-    return FileFacts(agents, entry.failure if entry is not None else None)
+    if entry is None:
+        return FileFacts(False, None)
+    return FileFacts(holds_agents(entry.scan), entry.failure)
